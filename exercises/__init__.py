@@ -1,0 +1,1 @@
+"""Assignments and their graded suites; one package per assignment."""

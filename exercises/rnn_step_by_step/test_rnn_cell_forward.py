@@ -1,0 +1,73 @@
+"""rnn_cell_forward(xt, a_prev, parameters) -> (a_next, yt_pred, cache): one step of a basic RNN."""
+
+import numpy as np
+import pytest
+
+from exercises.rnn_step_by_step._inputs import CELL_CASES, cell_inputs, rnn_parameters
+from grader import CheckFailed, assert_close, assert_shape, expect_values, exercise, points
+
+pytestmark = exercise("rnn_cell_forward")
+NAMES = "a_next, yt_pred, cache"
+
+
+def run(student, case):
+    i = cell_inputs(case)
+    out = student.rnn_cell_forward(i["xt"], i["a_prev"], rnn_parameters(case))
+    return expect_values(out, 3, "rnn_cell_forward", NAMES)
+
+
+def expected(reference, case):
+    i = cell_inputs(case)
+    return reference.rnn_cell_forward(i["xt"], i["a_prev"], rnn_parameters(case))
+
+
+@points(1)
+def test_returns(student):
+    """Returns (a_next, yt_pred, cache) with the right shapes"""
+    case = CELL_CASES[0]
+    a_next, yt_pred, _ = run(student, case)
+    assert_shape(a_next, (case.n_a, case.m), "a_next")
+    assert_shape(yt_pred, (case.n_y, case.m), "yt_pred")
+
+
+@points(1)
+@pytest.mark.parametrize("case", CELL_CASES, ids=lambda c: c.id)
+def test_a_next(student, reference, case):
+    """a_next values"""
+    assert_close(run(student, case)[0], expected(reference, case)[0], "a_next")
+
+
+@points(1)
+@pytest.mark.parametrize("case", CELL_CASES, ids=lambda c: c.id)
+def test_yt_pred(student, reference, case):
+    """yt_pred values"""
+    assert_close(run(student, case)[1], expected(reference, case)[1], "yt_pred")
+
+
+@points(1.5)
+def test_cache_contents(student, reference):
+    """cache holds (a_next, a_prev, xt, parameters)"""
+    case = CELL_CASES[1]
+    cache = expect_values(run(student, case)[2], 4, "the cache", "a_next, a_prev, xt, parameters")
+    want = expected(reference, case)[2]
+    for index, name in enumerate(("a_next", "a_prev", "xt")):
+        assert_close(cache[index], want[index], f"cache[{index}] (should be {name})")
+    if not isinstance(cache[3], dict) or sorted(cache[3]) != sorted(want[3]):
+        raise CheckFailed("cache[3] should be the parameters dict")
+    for key, value in want[3].items():
+        assert_close(cache[3][key], value, f"cache[3]['{key}']")
+
+
+@points(1.5)
+def test_cache_backprop(student, reference):
+    """the cache gives the right gradients in rnn_cell_backward"""
+    case = CELL_CASES[0]
+    cache = run(student, case)[2]
+    da_next = cell_inputs(case)["da_next"]
+    want = reference.rnn_cell_backward(da_next, expected(reference, case)[2])
+    try:
+        got = reference.rnn_cell_backward(da_next, cache)
+    except Exception as exc:
+        raise CheckFailed(f"rnn_cell_backward cannot use this cache ({type(exc).__name__}: {exc})") from None
+    for key in want:
+        assert_close(got[key], want[key], f"{key} computed from your cache")

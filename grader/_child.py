@@ -1,0 +1,203 @@
+"""The worker process: runs student code, answers requests from the grading process.
+
+Started by :mod:`grader.worker` as ``python -I _child.py READ_FD WRITE_FD HELPERS_DIR``. It talks only
+through the safe codec over two pipes; the student's prints go to a bounded buffer, never to the
+channel. It imports nothing from the grader package, and refuses imports of ``grader``, ``reference``
+and ``exercises`` to student code.
+
+Requests (dicts) and their answers:
+
+- ``{"op": "exec", "code", "cell", "line"}``: run one kept top-level statement of the notebook.
+  Answer ``{"ok": None}`` or ``{"exc": {...}}``.
+- ``{"op": "call", "name", "args", "kwargs", "standins"}``: call a function of the notebook. Names in
+  ``standins`` are replaced, for the duration of the call, by stubs that ask the grading process to run
+  its own version (``{"callback": name, "args", "kwargs"}``, answered by ``{"ok": value}`` or
+  ``{"exc": {...}}``). Answer ``{"ok": value, "out": text}`` or ``{"exc": {...}, "out": text}``, or
+  ``{"missing": name}``.
+- ``{"op": "names"}``: the functions and classes the notebook defined.
+"""
+
+from __future__ import annotations
+
+import builtins
+import io
+import os
+import sys
+import traceback
+import types
+from typing import Any
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, _HERE)
+import _codec  # noqa: E402
+
+sys.path.remove(_HERE)
+
+BLOCKED = ("grader", "reference", "exercises")
+OUTPUT_LIMIT = 20_000
+_LEN = 8
+
+
+class _Blocker:
+    """A meta-path finder that refuses the grader's own packages to student code."""
+
+    @staticmethod
+    def find_spec(name: str, path: object = None, target: object = None) -> None:
+        if name.split(".")[0] in BLOCKED:
+            raise ImportError(
+                f"importing '{name}' is not allowed in a submission: the grader's packages are off limits"
+            )
+
+
+class _Capped(io.TextIOBase):
+    """A text stream that keeps the first OUTPUT_LIMIT characters and counts the rest."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+        self.dropped = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, s: str) -> int:
+        s = str(s)
+        room = OUTPUT_LIMIT - self.size
+        if room > 0:
+            self.parts.append(s[:room])
+            self.size += min(room, len(s))
+        self.dropped += max(0, len(s) - max(room, 0))
+        return len(s)
+
+    def take(self) -> str:
+        text = "".join(self.parts)
+        if self.dropped:
+            text += f"\n[... {self.dropped} more characters of output not kept]"
+        self.parts, self.size, self.dropped = [], 0, 0
+        return text
+
+
+class Channel:
+    def __init__(self, rfd: int, wfd: int) -> None:
+        self.rfd, self.wfd = rfd, wfd
+
+    def send(self, message: Any) -> None:
+        try:
+            data = _codec.encode(message)
+        except _codec.CodecError as exc:
+            data = _codec.encode({"exc": {"type": "BadReturn", "message": str(exc), "frames": []}})
+        payload = len(data).to_bytes(_LEN, "big") + data
+        view = memoryview(payload)
+        while view:
+            n = os.write(self.wfd, view)
+            view = view[n:]
+
+    def recv(self) -> Any:
+        size = int.from_bytes(self._read(_LEN), "big")
+        return _codec.decode(self._read(size))
+
+    def _read(self, n: int) -> bytes:
+        chunks = []
+        while n:
+            chunk = os.read(self.rfd, min(n, 1 << 20))
+            if not chunk:
+                os._exit(0)
+            chunks.append(chunk)
+            n -= len(chunk)
+        return b"".join(chunks)
+
+
+def _describe(exc: BaseException) -> dict[str, Any]:
+    frames = [
+        [f.filename, f.lineno or 0, f.name]
+        for f in traceback.extract_tb(exc.__traceback__)
+        if f.filename.startswith("<cell ")
+    ]
+    try:
+        message = str(exc)
+    except Exception:  # a student's exception class can fail to print
+        message = "(the exception's message could not be printed)"
+    return {"type": type(exc).__name__, "message": message[:2000], "frames": frames[-20:]}
+
+
+_RERAISE = {"ValueError": ValueError, "TypeError": TypeError, "IndexError": IndexError,
+            "KeyError": KeyError, "ZeroDivisionError": ZeroDivisionError}
+
+
+class Worker:
+    def __init__(self, channel: Channel) -> None:
+        self.channel = channel
+        self.ns: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
+        self.out = _Capped()
+
+    def standin(self, name: str) -> Any:
+        channel = self.channel
+
+        def stub(*args: Any, **kwargs: Any) -> Any:
+            channel.send({"callback": name, "args": list(args), "kwargs": kwargs})
+            reply = channel.recv()
+            if "exc" in reply:
+                err = reply["exc"]
+                raise _RERAISE.get(err["type"], RuntimeError)(err["message"])
+            return reply["ok"]
+
+        stub.__name__ = stub.__qualname__ = name
+        return stub
+
+    def handle(self, req: dict[str, Any]) -> dict[str, Any]:
+        op = req.get("op")
+        if op == "exec":
+            padded = "\n" * (int(req["line"]) - 1) + str(req["code"])
+            try:
+                exec(compile(padded, f"<cell {int(req['cell'])}>", "exec"), self.ns)
+            except BaseException as exc:
+                return {"exc": _describe(exc), "out": self.out.take()}
+            return {"ok": None, "out": self.out.take()}
+        if op == "call":
+            return self.call(str(req["name"]), req.get("args") or [], req.get("kwargs") or {},
+                             [str(n) for n in req.get("standins") or []])
+        if op == "names":
+            return {"ok": sorted(k for k, v in self.ns.items()
+                                 if isinstance(v, (types.FunctionType, type)) and not k.startswith("__"))}
+        return {"exc": {"type": "ProtocolError", "message": f"unknown request {op!r}", "frames": []}}
+
+    def call(self, name: str, args: list[Any], kwargs: dict[str, Any], standins: list[str]) -> dict[str, Any]:
+        func = self.ns.get(name)
+        if func is None:
+            return {"missing": name}
+        saved = {n: self.ns[n] for n in standins if n in self.ns}
+        try:
+            for n in standins:
+                self.ns[n] = self.standin(n)
+            value = func(*args, **kwargs)
+            return {"ok": value, "out": self.out.take()}
+        except BaseException as exc:
+            return {"exc": _describe(exc), "out": self.out.take()}
+        finally:
+            for n in standins:
+                self.ns.pop(n, None)
+            self.ns.update(saved)
+
+
+def main() -> None:
+    rfd, wfd, helpers = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+    sys.meta_path.insert(0, _Blocker())  # type: ignore[arg-type]
+    for mod in [m for m in sys.modules if m.split(".")[0] in BLOCKED]:
+        del sys.modules[mod]
+    if helpers:
+        sys.path.insert(0, helpers)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    worker = Worker(Channel(rfd, wfd))
+    sys.stdout = sys.stderr = worker.out
+    sys.argv = ["submission"]
+    while True:
+        request = worker.channel.recv()
+        if request.get("op") == "exit":
+            return
+        worker.channel.send(worker.handle(request))
+
+
+if __name__ == "__main__":
+    main()

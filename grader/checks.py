@@ -1,0 +1,157 @@
+"""Stage 3 helpers: assertions whose failure messages a student understands.
+
+Each helper raises :class:`CheckFailed` (an ``AssertionError``) with a message that names the value,
+says what was expected, and where it differs; they never print the whole expected array. Values come
+from the worker through the safe codec, so anything that is not a plain number, array or container
+arrives as an :class:`~grader._codec.Opaque` and is reported by its type.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from ._codec import Opaque
+
+
+class CheckFailed(AssertionError):
+    """A check failed; ``message`` is for the student, ``hint`` says what may be wrong."""
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def describe(value: Any) -> str:
+    """A short description of a value's kind, for messages."""
+    if isinstance(value, Opaque):
+        return f"an object of type {value.type_name}"
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {tuple(value.shape)}"
+    if value is None:
+        return "None"
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)} values"
+    if isinstance(value, dict):
+        return f"a dict with keys {sorted(map(str, value))}"
+    return f"a {type(value).__name__}"
+
+
+def _fmt(x: Any) -> str:
+    if isinstance(x, (float, np.floating)):
+        return f"{float(x):.6g}"
+    return repr(x)
+
+
+def expect_values(value: Any, count: int | Sequence[int], what: str, names: str = "") -> tuple[Any, ...]:
+    """Check that ``value`` is a tuple (or list) of ``count`` values and return it as a tuple."""
+    counts = (count,) if isinstance(count, int) else tuple(count)
+    allowed = " or ".join(str(c) for c in counts)
+    spelled = f" ({names})" if names else ""
+    if not isinstance(value, (tuple, list)):
+        raise CheckFailed(f"{what} should return {allowed} values{spelled}; it returned {describe(value)}",
+                          hint="check the return statement" if value is not None else
+                          "the function returns None: is the return statement missing?")
+    if len(value) not in counts:
+        raise CheckFailed(f"{what} should return {allowed} values{spelled}; it returned {len(value)}")
+    return tuple(value)
+
+
+def as_array(value: Any, name: str) -> np.ndarray:
+    """Return ``value`` as an ndarray, or fail saying what it was instead."""
+    if isinstance(value, np.ndarray):
+        return value
+    if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+        return np.asarray(value)
+    raise CheckFailed(f"{name} should be a numpy array; got {describe(value)}")
+
+
+def assert_shape(value: Any, shape: Sequence[int], name: str) -> np.ndarray:
+    """Fail unless ``value`` is an array of exactly ``shape``."""
+    arr = as_array(value, name)
+    if tuple(arr.shape) != tuple(shape):
+        raise CheckFailed(f"{name} has shape {tuple(arr.shape)}; expected {tuple(shape)}")
+    return arr
+
+
+def assert_close(
+    value: Any, expected: Any, name: str, *, rtol: float = 1e-5, atol: float = 1e-8
+) -> np.ndarray:
+    """Fail unless ``value`` matches ``expected`` (allclose), naming the worst entry."""
+    want = np.asarray(expected, dtype=np.float64)
+    arr = assert_shape(value, want.shape, name)
+    if arr.dtype.kind not in "biuf":
+        raise CheckFailed(f"{name} should hold real numbers; it has dtype {arr.dtype}")
+    got = arr.astype(np.float64)
+    bad = ~np.isclose(got, want, rtol=rtol, atol=atol, equal_nan=False)
+    if not bad.any():
+        return arr
+    count = int(bad.sum())
+    diff = np.where(bad, np.abs(np.nan_to_num(got - want, nan=np.inf)), -1.0)
+    worst = tuple(int(i) for i in np.unravel_index(int(np.argmax(diff)), want.shape))
+    where = f" at index {list(worst)}" if want.ndim else ""
+    nans = int(np.isnan(got).sum())
+    extra = f"; {nans} of them are NaN" if nans else ""
+    raise CheckFailed(
+        f"{name} has wrong values in {count} of {want.size} entries{extra}. "
+        f"The largest difference is{where}: expected {_fmt(want[worst])}, got {_fmt(got[worst])}"
+    )
+
+
+def assert_keys(value: Any, keys: Iterable[str], name: str, *, exact: bool = True) -> dict[Any, Any]:
+    """Fail unless ``value`` is a dict with the given keys; suggests the key a misspelling meant."""
+    if not isinstance(value, dict):
+        raise CheckFailed(f"{name} should be a dict; got {describe(value)}")
+    wanted = list(keys)
+    missing = [k for k in wanted if k not in value]
+    extra = [k for k in value if k not in wanted]
+    if missing:
+        parts = []
+        for key in missing:
+            close = difflib.get_close_matches(key, [str(k) for k in extra], n=1, cutoff=0.6)
+            parts.append(f"'{key}' (found '{close[0]}': a misspelling?)" if close else f"'{key}'")
+        raise CheckFailed(f"{name} is missing the key{'s' if len(missing) > 1 else ''} {', '.join(parts)}")
+    if exact and extra:
+        raise CheckFailed(f"{name} has unexpected keys {sorted(map(str, extra))}; expected {sorted(wanted)}")
+    return value
+
+
+def relative_error(got: np.ndarray, want: np.ndarray) -> float:
+    """||got - want|| / (||got|| + ||want||), 0 when both are zero."""
+    num = float(np.linalg.norm(got - want))
+    den = float(np.linalg.norm(got) + np.linalg.norm(want))
+    return 0.0 if den == 0 else num / den
+
+
+def assert_gradient(value: Any, numeric: np.ndarray, name: str, *, tol: float = 1e-6) -> float:
+    """Fail unless ``value`` matches a finite-difference gradient within relative error ``tol``."""
+    arr = assert_shape(value, numeric.shape, name)
+    if not np.all(np.isfinite(arr)):
+        raise CheckFailed(f"{name} contains NaN or infinite values")
+    err = relative_error(arr.astype(np.float64), numeric)
+    if err > tol:
+        worst = tuple(int(i) for i in np.unravel_index(int(np.argmax(np.abs(arr - numeric))), numeric.shape))
+        raise CheckFailed(
+            f"{name} does not match the numerical gradient (relative error {err:.2g}, allowed {tol:.0e}). "
+            f"The largest difference is at index {list(worst)}: the gradient there is "
+            f"{_fmt(numeric[worst])}, got {_fmt(arr[worst])}"
+        )
+    return err
+
+
+def numerical_gradient(loss: Callable[[], float], x: np.ndarray, *, step: float = 1e-6) -> np.ndarray:
+    """Central finite differences of ``loss()`` with respect to the array ``x``, perturbed in place."""
+    grad = np.zeros_like(x, dtype=np.float64)
+    for index in np.ndindex(*x.shape):
+        old = x[index]
+        x[index] = old + step
+        plus = loss()
+        x[index] = old - step
+        minus = loss()
+        x[index] = old
+        grad[index] = (plus - minus) / (2 * step)
+    return grad

@@ -1,0 +1,276 @@
+"""Stage 1: the notebook. Read a submission and keep the source that defines the student's functions.
+
+Code cells are taken in order. IPython syntax (``%magic``, ``!shell``, ``x = !cmd``, ``obj?``, and bare
+shell lines such as ``pip install numpy``) becomes ``pass``; a cell magic whose body is not Python
+(``%%bash``, ``%%html`` ...) drops its cell. Each cell is parsed on its own: a cell with a syntax error
+is skipped and reported, the others still count. Of the top-level statements only imports, ``def``,
+``class`` and assignments of constants are kept; demo calls, prints, plots, loops and the notebook's
+own test calls are left out, so nothing slow or noisy runs. Every kept statement remembers its cell
+and line, and is later compiled under the file name ``<cell N>`` with its own line numbers, so a
+traceback reads "cell 7, line 3".
+
+IPython's own input transformer is not used: importing it costs about 0.3 s, more than grading a whole
+notebook, and only the handful of rules above matter for code that defines functions.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from .errors import NotebookError
+
+MAX_NOTEBOOK_BYTES = 200 * 1024 * 1024
+# Cell magics whose body is Python: the body is kept, the magic line dropped.
+_PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun", "debug", "memit", "snakeviz"}
+_SHELL_COMMANDS = (
+    "pip|pip3|conda|mamba|apt|apt-get|ls|cd|pwd|wget|curl|git|mkdir|rm|cp|mv|unzip|tar|cat|echo|"
+    "nvidia-smi|python|python3|jupyter|matplotlib|load_ext|autoreload|reload_ext|env|set_env|who|whos"
+)
+_SHELL_LINE = re.compile(rf"^({_SHELL_COMMANDS})(\s|$)")
+_IPYTHON_LINE = re.compile(r"^\s*(?:[%!?]|[A-Za-z_][\w, ]*=\s*[!%])|\?\s*$")
+# Calls allowed in a kept module-level constant: pure constructors, cheap and without side effects.
+_SAFE_CALLS = {
+    "int", "float", "str", "bool", "list", "tuple", "dict", "set", "frozenset", "range", "len",
+    "enumerate", "zip", "sorted", "reversed", "min", "max", "abs", "round", "sum", "ord", "chr",
+}
+_SAFE_NUMPY_CALLS = {
+    "array", "asarray", "zeros", "ones", "eye", "arange", "linspace", "full", "float32", "float64",
+    "int32", "int64", "sqrt", "exp", "log", "dtype",
+}
+_DEF_NAME = re.compile(r"^(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A kept top-level statement: its source, and where it starts in the notebook."""
+
+    cell: int
+    line: int
+    code: str
+    defines: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Definition:
+    """Where a function or class is defined in the notebook (the last definition wins)."""
+
+    name: str
+    cell: int
+    first_line: int
+    last_line: int
+    code: str
+
+
+@dataclass(frozen=True)
+class CellIssue:
+    """Something in a cell the grader could not use, with the names it cost."""
+
+    cell: int
+    line: int
+    message: str
+    lost: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Source:
+    """What stage 1 hands on: kept statements in order, definitions, and issues to report."""
+
+    statements: tuple[Statement, ...]
+    definitions: dict[str, Definition]
+    issues: tuple[CellIssue, ...]
+    assignment: str | None = None
+    top_level_names: frozenset[str] = field(default_factory=frozenset)
+
+
+def read_notebook(path: str | Path) -> Source:
+    """Read a notebook file and extract its source. Raises NotebookError with a specific message."""
+    return extract(load_notebook(path))
+
+
+def load_notebook(path: str | Path) -> Any:
+    """Read ``path`` as an nbformat 4 notebook (nbformat 3 is upgraded)."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_NOTEBOOK_BYTES:
+            raise NotebookError(f"{path.name} is {size // 2**20} MB; notebooks over "
+                                f"{MAX_NOTEBOOK_BYTES // 2**20} MB are not graded")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise NotebookError(f"cannot read {path.name}: {exc.strerror or exc}") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise NotebookError(f"{path.name} is not UTF-8 text (bad byte at position {exc.start})",
+                            hint="save the notebook again from Jupyter") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise NotebookError(f"{path.name} is not valid JSON (line {exc.lineno}, column {exc.colno}: "
+                            f"{exc.msg})", hint="the file may be truncated; save it again from Jupyter") from exc
+    if not isinstance(data, dict) or "nbformat" not in data or not (
+        isinstance(data.get("cells"), list) or isinstance(data.get("worksheets"), list)
+    ):
+        raise NotebookError(f"{path.name} is JSON but not a Jupyter notebook (no 'nbformat' and 'cells')")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return nbformat.reads(text, as_version=4)
+    except Exception as exc:  # nbformat raises many kinds for malformed notebooks
+        raise NotebookError(f"{path.name} is not a notebook nbformat can read: {exc}") from exc
+
+
+def extract(nb: Any) -> Source:
+    """Keep the statements of a notebook that define things, cell by cell."""
+    statements: list[Statement] = []
+    definitions: dict[str, Definition] = {}
+    issues: list[CellIssue] = []
+    top_names: set[str] = set()
+    for index, cell in enumerate(nb.get("cells", []), start=1):
+        if cell.get("cell_type") != "code":
+            continue
+        src = cell.get("source", "")
+        src = "".join(src) if isinstance(src, list) else str(src)
+        text, issue = _python_text(src, index)
+        if issue is not None:
+            issues.append(issue)
+        if text is None:
+            continue
+        try:
+            tree = ast.parse(text)
+        except SyntaxError as exc:
+            lost = tuple(_DEF_NAME.findall(text))
+            issues.append(CellIssue(index, exc.lineno or 1, f"syntax error: {exc.msg}", lost))
+            continue
+        lines = text.splitlines()
+        for node in tree.body:
+            if not _keep(node):
+                continue
+            code = _segment(lines, node)
+            defines = _defined_names(node)
+            top_names.update(defines)
+            first = _first_line(node)
+            statements.append(Statement(index, first, code, defines))
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                last = node.end_lineno or first
+                full = "\n".join(lines[first - 1 : last])
+                definitions[node.name] = Definition(node.name, index, first, last, full)
+    metadata = nb.get("metadata", {}) or {}
+    grader_meta = metadata.get("grader", {}) if isinstance(metadata.get("grader"), dict) else {}
+    assignment = grader_meta.get("assignment")
+    return Source(tuple(statements), definitions, tuple(issues),
+                  assignment if isinstance(assignment, str) else None, frozenset(top_names))
+
+
+def _python_text(src: str, cell: int) -> tuple[str | None, CellIssue | None]:
+    """Turn IPython syntax into ``pass``; None when the whole cell is not Python."""
+    lines = src.splitlines()
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None and lines[first].lstrip().startswith("%%"):
+        magic = lines[first].lstrip()[2:].split(maxsplit=1)
+        name = magic[0] if magic else ""
+        if name not in _PYTHON_CELL_MAGICS:
+            return None, CellIssue(cell, first + 1, f"cell magic %%{name}: not Python, skipped")
+        lines[first] = ""
+    text = "\n".join(lines)
+    try:
+        ast.parse(text)
+        return text, None
+    except SyntaxError:
+        pass
+    lines = [_pass_like(line) if _IPYTHON_LINE.match(line) else line for line in lines]
+    for _ in range(50):  # bare shell lines at top level, one syntax error at a time
+        text = "\n".join(lines)
+        try:
+            ast.parse(text)
+            break
+        except SyntaxError as exc:
+            number = (exc.lineno or 0) - 1
+            if not 0 <= number < len(lines) or not _SHELL_LINE.match(lines[number]):
+                break
+            lines[number] = "pass"
+    return "\n".join(lines), None
+
+
+def _pass_like(line: str) -> str:
+    indent = line[: len(line) - len(line.lstrip())]
+    return f"{indent}pass"
+
+
+def _keep(node: ast.stmt) -> bool:
+    if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return True
+    if isinstance(node, ast.Assign):
+        return all(_simple_target(t) for t in node.targets) and _constant(node.value)
+    if isinstance(node, ast.AnnAssign):
+        return node.value is not None and _simple_target(node.target) and _constant(node.value)
+    if isinstance(node, ast.Try):
+        return all(_keep(n) for n in node.body)
+    return False
+
+
+def _simple_target(target: ast.expr) -> bool:
+    if isinstance(target, ast.Name):
+        return True
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return all(_simple_target(t) for t in target.elts)
+    return isinstance(target, ast.Starred) and _simple_target(target.value)
+
+
+def _constant(expr: ast.expr) -> bool:
+    """True for expressions that only build values: no calls but to pure constructors."""
+    for node in ast.walk(expr):
+        if isinstance(node, (ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr)):
+            return False
+        if isinstance(node, ast.Call) and not _safe_call(node.func):
+            return False
+        if isinstance(node, ast.Lambda):
+            continue
+    return True
+
+
+def _safe_call(func: ast.expr) -> bool:
+    if isinstance(func, ast.Name):
+        return func.id in _SAFE_CALLS
+    return (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id in ("np", "numpy")
+        and func.attr in _SAFE_NUMPY_CALLS
+    )
+
+
+def _first_line(node: ast.stmt) -> int:
+    decorators = getattr(node, "decorator_list", None) or []
+    return min([node.lineno, *(d.lineno for d in decorators)])
+
+
+def _segment(lines: list[str], node: ast.stmt) -> str:
+    """The statement's own text: from its first column (after a ``;``) to its last."""
+    first, last = _first_line(node), node.end_lineno or node.lineno
+    chunk = lines[first - 1 : last]
+    end_col = node.end_col_offset
+    if end_col is not None:
+        chunk[-1] = chunk[-1].encode()[:end_col].decode(errors="ignore")
+    if first == node.lineno:
+        chunk[0] = chunk[0].encode()[node.col_offset :].decode(errors="ignore")
+    else:
+        chunk[0] = chunk[0].lstrip()
+    return "\n".join(chunk)
+
+
+def _defined_names(node: ast.stmt) -> tuple[str, ...]:
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return (node.name,)
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return tuple((a.asname or a.name).split(".")[0] for a in node.names if a.name != "*")
+    targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+    return tuple(n.id for t in targets if t is not None for n in ast.walk(t) if isinstance(n, ast.Name))

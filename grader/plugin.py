@@ -1,0 +1,197 @@
+"""Stage 3: the graded suites run as a pytest plugin inside the grading process.
+
+Each exercise is a pytest module. Its tests use the fixtures this plugin gives:
+
+- ``student``: a proxy whose attribute calls run the student's function in the worker
+  (``student.rnn_forward(x, a0, parameters)``). Arguments are encoded afresh for every call, so a function
+  that edits its inputs cannot corrupt them. Results are remembered per function and arguments, so a
+  value checked by several tests is computed once, and a function that timed out once is not called
+  again. Names listed in the module's ``exercise`` marker (``uses=``) are served by the reference while
+  the call runs: each exercise is graded on its own.
+- ``reference``: the assignment's reference module.
+- ``rng``: a ``numpy.random.Generator`` seeded from the test's name, the same on every run.
+
+Markers: ``exercise(name, uses=())`` on the module, ``points(n)`` and ``hidden`` on tests.
+The outcome of every test is collected into :class:`CheckOutcome` records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import zlib
+from collections.abc import Generator
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import pytest
+
+from . import _codec
+from .checks import CheckFailed
+from .errors import StudentFailure, StudentTimeout
+from .worker import CallResult, Worker
+
+
+@dataclass
+class CheckOutcome:
+    exercise: str
+    name: str
+    max_points: float
+    passed: bool
+    message: str
+    hint: str | None
+    visibility: str
+    failure: str  # "", "check", "error", "timeout", "missing"
+    order: int
+
+
+class StudentProxy:
+    """Calls into the worker: ``proxy.name(*args)`` runs the student's ``name``."""
+
+    def __init__(self, session: GradingSession, uses: tuple[str, ...]) -> None:
+        self._session = session
+        self._uses = uses
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return self._session.call(name, args, kwargs, self._uses)
+
+        return call
+
+
+class GradingSession:
+    """The state shared by the checks of one submission: the worker, memo, time budget and output."""
+
+    def __init__(self, worker: Worker, reference: ModuleType, *, budget_seconds: float = 120.0) -> None:
+        self.worker = worker
+        self.reference = reference
+        self.deadline = time.monotonic() + budget_seconds
+        self.memo: dict[bytes, CallResult | StudentFailure] = {}
+        self.timed_out: set[str] = set()
+        self.output: dict[str, list[str]] = {}
+
+    def call(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], uses: tuple[str, ...]) -> Any:
+        key = hashlib.blake2b(_codec.encode([name, list(args), kwargs, list(uses)]), digest_size=16).digest()
+        if key not in self.memo:
+            self.memo[key] = self._call(name, args, kwargs, uses)
+        outcome = self.memo[key]
+        if isinstance(outcome, StudentFailure):
+            raise outcome
+        return outcome.value
+
+    def _call(
+        self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], uses: tuple[str, ...]
+    ) -> CallResult | StudentFailure:
+        if name in self.timed_out:
+            return StudentTimeout(f"{name}() was not called again: an earlier call ran out of time")
+        if time.monotonic() > self.deadline:
+            return StudentTimeout("the submission used up its time budget; the remaining checks were not run")
+        try:
+            result = self.worker.call(name, args, kwargs, standins=uses, resolve=self._resolve)
+        except StudentTimeout as exc:
+            self.timed_out.add(name)
+            return exc
+        except StudentFailure as exc:
+            return exc
+        if result.output:
+            self.output.setdefault(name, []).append(result.output)
+        return result
+
+    def _resolve(self, name: str) -> Any:
+        func = getattr(self.reference, name, None)
+        if not callable(func):
+            raise NameError(f"{name} is not part of the assignment")
+        return func
+
+
+def _message(exc: BaseException) -> tuple[str, str | None, str]:
+    """The student-facing message, hint and failure kind of an exception raised by a check."""
+    if isinstance(exc, CheckFailed):
+        return exc.message, exc.hint, "check"
+    if isinstance(exc, StudentFailure):
+        kind = {"timeout": "timeout", "missing": "missing"}.get(exc.status, "error")
+        return str(exc), None, kind
+    if isinstance(exc, AssertionError):
+        text = str(exc).split("\nassert ")[0].strip()
+        return text or "the check failed", None, "check"
+    return (f"the check could not use what the function returned ({type(exc).__name__}: {exc})", None, "check")
+
+
+class GradingPlugin:
+    """Registered with ``pytest.main(plugins=[...])`` for one submission."""
+
+    def __init__(self, session: GradingSession) -> None:
+        self.session = session
+        self.outcomes: dict[str, CheckOutcome] = {}
+        self.collect_errors: list[str] = []
+        self._order = 0
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.collect_errors.append(f"{report.nodeid}: {str(report.longrepr).strip().splitlines()[-1]}")
+
+    @pytest.fixture
+    def student(self, request: pytest.FixtureRequest) -> StudentProxy:
+        marker = request.node.get_closest_marker("exercise")
+        uses = tuple(marker.kwargs.get("uses", ())) if marker else ()
+        return StudentProxy(self.session, uses)
+
+    @pytest.fixture
+    def reference(self) -> ModuleType:
+        return self.session.reference
+
+    @pytest.fixture
+    def rng(self, request: pytest.FixtureRequest) -> np.random.Generator:
+        return np.random.default_rng(zlib.crc32(request.node.nodeid.split("::", 1)[-1].encode()))
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.addinivalue_line("markers", "exercise(name, uses=()): the graded function of a module")
+        config.addinivalue_line("markers", "points(n): points the check is worth")
+        config.addinivalue_line("markers", "hidden: the check's details are not shown to students")
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        report = yield
+        if call.when == "teardown" and item.nodeid not in self.outcomes:
+            self._record(item, None)
+        elif call.when in ("setup", "call") and call.excinfo is not None:
+            self._record(item, call.excinfo.value)
+        return report
+
+    def _record(self, item: pytest.Item, exc: BaseException | None) -> None:
+        if item.nodeid in self.outcomes:
+            return
+        exercise = item.get_closest_marker("exercise")
+        points = item.get_closest_marker("points")
+        name = _check_name(item)
+        if exc is None:
+            message, hint, failure = "passed", None, ""
+        else:
+            message, hint, failure = _message(exc)
+        self._order += 1
+        self.outcomes[item.nodeid] = CheckOutcome(
+            exercise=str(exercise.args[0]) if exercise else item.module.__name__.removeprefix("test_"),  # type: ignore[attr-defined]
+            name=name,
+            max_points=float(points.args[0]) if points else 0.0,
+            passed=exc is None,
+            message=message,
+            hint=hint,
+            visibility="hidden" if item.get_closest_marker("hidden") else "visible",
+            failure=failure,
+            order=self._order,
+        )
+
+
+def _check_name(item: pytest.Item) -> str:
+    func = getattr(item, "function", None)
+    doc = (getattr(func, "__doc__", None) or "").strip().splitlines()
+    base = doc[0].rstrip(".") if doc else item.name.split("[")[0].removeprefix("test_").replace("_", " ")
+    callspec = getattr(item, "callspec", None)
+    return f"{base} [{callspec.id}]" if callspec is not None else base

@@ -1,0 +1,145 @@
+"""Stage 5: results as plain data. Frozen dataclasses with ``to_json`` / ``from_json``; no rendering here.
+
+The JSON layout is a fixed interface (see the README): extra keys may be added, none removed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Status = Literal["passed", "partial", "failed", "missing", "error", "timeout"]
+Visibility = Literal["visible", "hidden", "after_due_date", "after_published"]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    points: float
+    max_points: float
+    passed: bool
+    message: str
+    hint: str | None = None
+    visibility: Visibility = "visible"
+    kind: str = "value"  # shape | value | gradient | cache | ... free text for reports
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CheckResult:
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+
+@dataclass(frozen=True)
+class SourceSpan:
+    """The student's code of an exercise, with where it is in the notebook."""
+
+    cell: int
+    first_line: int
+    last_line: int
+    code: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ExerciseResult:
+    name: str
+    score: float
+    max_score: float
+    status: Status
+    checks: tuple[CheckResult, ...] = ()
+    source: SourceSpan | None = None
+    output: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "score": self.score,
+            "max_score": self.max_score,
+            "status": self.status,
+            "checks": [c.to_json() for c in self.checks],
+            "source": self.source.to_json() if self.source else None,
+            "output": self.output,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ExerciseResult:
+        src = data.get("source")
+        return cls(
+            name=data["name"],
+            score=float(data["score"]),
+            max_score=float(data["max_score"]),
+            status=data["status"],
+            checks=tuple(CheckResult.from_json(c) for c in data.get("checks", [])),
+            source=SourceSpan(**src) if src else None,
+            output=data.get("output", ""),
+        )
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something about the submission as a whole: a skipped cell, a statement that failed to run."""
+
+    message: str
+    cell: int | None = None
+    line: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    assignment: str | None
+    submission: str
+    score: float
+    max_score: float
+    error: str | None
+    grader_version: str
+    duration_s: float
+    exercises: tuple[ExerciseResult, ...] = ()
+    notices: tuple[Notice, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "assignment": self.assignment,
+            "submission": self.submission,
+            "score": self.score,
+            "max_score": self.max_score,
+            "error": self.error,
+            "grader_version": self.grader_version,
+            "duration_s": self.duration_s,
+            "exercises": [e.to_json() for e in self.exercises],
+            "notices": [n.to_json() for n in self.notices],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SubmissionResult:
+        return cls(
+            assignment=data.get("assignment"),
+            submission=data["submission"],
+            score=float(data["score"]),
+            max_score=float(data["max_score"]),
+            error=data.get("error"),
+            grader_version=data.get("grader_version", ""),
+            duration_s=float(data.get("duration_s", 0.0)),
+            exercises=tuple(ExerciseResult.from_json(e) for e in data.get("exercises", [])),
+            notices=tuple(Notice(**n) for n in data.get("notices", [])),
+        )
+
+
+def exercise_status(score: float, max_score: float, failures: list[str]) -> Status:
+    """The status of an exercise from its score and the kinds of failure its checks met."""
+    if max_score > 0 and score >= max_score:
+        return "passed"
+    if score > 0:
+        return "partial"
+    for kind in ("missing", "timeout", "error"):
+        if failures and all(f == kind for f in failures):
+            return kind  # type: ignore[return-value]
+    if "timeout" in failures:
+        return "timeout"
+    return "failed"
