@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from grader import numerical_gradient
+from grader import assert_keys, numerical_gradient
 from reference import rnn_step_by_step as ref
 
 LSTM_GATES = ("f", "i", "c", "o")
@@ -201,3 +201,8 @@ def adam_problem(seed: int, sizes: tuple[int, ...] = (3, 4, 2)) -> dict[str, Any
             v[f"d{kind}{layer}"] = r.standard_normal(shape) * 0.1
             s[f"d{kind}{layer}"] = r.uniform(0.01, 1.0, shape)
     return {"parameters": params, "grads": grads, "v": v, "s": s}
+
+
+def pick(grads: Any, key: str, what: str) -> Any:
+    """``grads[key]`` from a student's gradient dict, failing with a clear message when it is absent."""
+    return assert_keys(grads, [key], f"the dict returned by {what}", exact=False)[key]

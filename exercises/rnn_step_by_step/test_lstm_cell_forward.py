@@ -1,0 +1,81 @@
+"""lstm_cell_forward(xt, a_prev, c_prev, parameters) -> (a_next, c_next, yt_pred, cache): one LSTM step."""
+
+import pytest
+
+from exercises.rnn_step_by_step._inputs import CELL_CASES, cell_inputs, course_lstm_cell, lstm_parameters
+from grader import CheckFailed, assert_close, assert_shape, expect_values, exercise, points
+
+pytestmark = exercise("lstm_cell_forward")
+NAMES = "a_next, c_next, yt_pred, cache"
+CACHE = ("a_next", "c_next", "a_prev", "c_prev", "ft", "it", "cct", "ot", "xt", "parameters")
+CASES = (*CELL_CASES, "course")
+IDS = [getattr(c, "id", "course example") for c in CASES]
+
+
+def inputs(case):
+    if case == "course":
+        return course_lstm_cell()
+    i = cell_inputs(case)
+    return i["xt"], i["a_prev"], i["c_prev"], lstm_parameters(case)
+
+
+def run(student, case):
+    return expect_values(student.lstm_cell_forward(*inputs(case)), 4, "lstm_cell_forward", NAMES)
+
+
+@points(1)
+def test_returns(student):
+    """Returns (a_next, c_next, yt_pred, cache) with the right shapes"""
+    case = CELL_CASES[0]
+    a_next, c_next, yt_pred, _ = run(student, case)
+    assert_shape(a_next, (case.n_a, case.m), "a_next")
+    assert_shape(c_next, (case.n_a, case.m), "c_next")
+    assert_shape(yt_pred, (case.n_y, case.m), "yt_pred")
+
+
+@points(1)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_c_next(student, reference, case):
+    """cell state c_next"""
+    assert_close(run(student, case)[1], reference.lstm_cell_forward(*inputs(case))[1], "c_next")
+
+
+@points(1)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_a_next(student, reference, case):
+    """hidden state a_next"""
+    assert_close(run(student, case)[0], reference.lstm_cell_forward(*inputs(case))[0], "a_next")
+
+
+@points(0.25)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_yt_pred(student, reference, case):
+    """prediction yt_pred"""
+    assert_close(run(student, case)[2], reference.lstm_cell_forward(*inputs(case))[2], "yt_pred")
+
+
+@points(0.5)
+@pytest.mark.parametrize("case", CELL_CASES[:2], ids=lambda c: c.id)
+def test_cache_contents(student, reference, case):
+    """cache holds (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)"""
+    cache = expect_values(run(student, case)[3], 10, "the cache", ", ".join(CACHE))
+    want = reference.lstm_cell_forward(*inputs(case))[3]
+    for index, name in enumerate(CACHE[:-1]):
+        assert_close(cache[index], want[index], f"cache[{index}] (should be {name})")
+    if not isinstance(cache[9], dict) or sorted(cache[9]) != sorted(want[9]):
+        raise CheckFailed("cache[9] should be the parameters dict")
+
+
+@points(1)
+def test_cache_backprop(student, reference):
+    """the cache gives the right gradients in lstm_cell_backward"""
+    case = CELL_CASES[0]
+    cache = run(student, case)[3]
+    i = cell_inputs(case)
+    want = reference.lstm_cell_backward(i["da_next"], i["dc_next"], reference.lstm_cell_forward(*inputs(case))[3])
+    try:
+        got = reference.lstm_cell_backward(i["da_next"], i["dc_next"], cache)
+    except Exception as exc:
+        raise CheckFailed(f"lstm_cell_backward cannot use this cache ({type(exc).__name__}: {exc})") from None
+    for key in want:
+        assert_close(got[key], want[key], f"{key} computed from your cache")
