@@ -10,6 +10,8 @@ uses=("rnn_cell_forward",))``); ``points(n)`` and ``hidden`` mark its tests.
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 import pytest
 
 from .checks import (
@@ -25,9 +27,25 @@ from .checks import (
     relative_error,
 )
 
-exercise = pytest.mark.exercise
-points = pytest.mark.points
-hidden = pytest.mark.hidden
+_T = TypeVar("_T")
+
+
+# Markers are made when used, not at import, so that importing grader under --strict-markers is safe.
+def exercise(name: str, *, uses: tuple[str, ...] = ()) -> pytest.MarkDecorator:
+    """Mark a suite module: ``pytestmark = exercise("rnn_forward", uses=("rnn_cell_forward",))``."""
+    return pytest.mark.exercise(name, uses=tuple(uses))
+
+
+def points(value: float) -> pytest.MarkDecorator:
+    """The points a check is worth: ``@points(2)``."""
+    return pytest.mark.points(value)
+
+
+def hidden(test: _T) -> _T:
+    """A check whose message is not shown to students (``@hidden``)."""
+    marked: Any = pytest.mark.hidden(test)
+    return marked  # type: ignore[no-any-return]
+
 
 __all__ = [
     "CheckFailed",

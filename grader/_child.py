@@ -120,8 +120,13 @@ def _describe(exc: BaseException) -> dict[str, Any]:
     return {"type": type(exc).__name__, "message": message[:2000], "frames": frames[-20:]}
 
 
-_RERAISE = {"ValueError": ValueError, "TypeError": TypeError, "IndexError": IndexError,
-            "KeyError": KeyError, "ZeroDivisionError": ZeroDivisionError}
+_RERAISE = {
+    "ValueError": ValueError,
+    "TypeError": TypeError,
+    "IndexError": IndexError,
+    "KeyError": KeyError,
+    "ZeroDivisionError": ZeroDivisionError,
+}
 
 
 class Worker:
@@ -154,11 +159,20 @@ class Worker:
                 return {"exc": _describe(exc), "out": self.out.take()}
             return {"ok": None, "out": self.out.take()}
         if op == "call":
-            return self.call(str(req["name"]), req.get("args") or [], req.get("kwargs") or {},
-                             [str(n) for n in req.get("standins") or []])
+            return self.call(
+                str(req["name"]),
+                req.get("args") or [],
+                req.get("kwargs") or {},
+                [str(n) for n in req.get("standins") or []],
+            )
         if op == "names":
-            return {"ok": sorted(k for k, v in self.ns.items()
-                                 if isinstance(v, (types.FunctionType, type)) and not k.startswith("__"))}
+            return {
+                "ok": sorted(
+                    k
+                    for k, v in self.ns.items()
+                    if isinstance(v, (types.FunctionType, type)) and not k.startswith("__")
+                )
+            }
         return {"exc": {"type": "ProtocolError", "message": f"unknown request {op!r}", "frames": []}}
 
     def call(self, name: str, args: list[Any], kwargs: dict[str, Any], standins: list[str]) -> dict[str, Any]:
@@ -181,7 +195,7 @@ class Worker:
 
 def main() -> None:
     rfd, wfd, helpers = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-    sys.meta_path.insert(0, _Blocker())  # type: ignore[arg-type]
+    sys.meta_path.insert(0, _Blocker())
     for mod in [m for m in sys.modules if m.split(".")[0] in BLOCKED]:
         del sys.modules[mod]
     if helpers:

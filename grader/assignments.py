@@ -40,7 +40,9 @@ class Assignment:
 
 def available() -> list[str]:
     """Names of the shipped assignments."""
-    return sorted(p.name for p in ROOT.iterdir() if (p / "__init__.py").is_file() and not p.name.startswith("_"))
+    return sorted(
+        p.name for p in ROOT.iterdir() if (p / "__init__.py").is_file() and not p.name.startswith("_")
+    )
 
 
 def load(name: str) -> Assignment:

@@ -53,9 +53,12 @@ def expect_values(value: Any, count: int | Sequence[int], what: str, names: str 
     allowed = " or ".join(str(c) for c in counts)
     spelled = f" ({names})" if names else ""
     if not isinstance(value, (tuple, list)):
-        raise CheckFailed(f"{what} should return {allowed} values{spelled}; it returned {describe(value)}",
-                          hint="check the return statement" if value is not None else
-                          "the function returns None: is the return statement missing?")
+        raise CheckFailed(
+            f"{what} should return {allowed} values{spelled}; it returned {describe(value)}",
+            hint="check the return statement"
+            if value is not None
+            else "the function returns None: is the return statement missing?",
+        )
     if len(value) not in counts:
         raise CheckFailed(f"{what} should return {allowed} values{spelled}; it returned {len(value)}")
     return tuple(value)

@@ -53,15 +53,25 @@ def grade_notebook(
     if assignment is None:
         assignment = assignments.choose(source, [assignments.load(n) for n in assignments.available()])
         if assignment is None:
-            return _failed(path, None, "no assignment matches this notebook: it defines none of the graded "
-                           "functions (choose one with -a)", start)
+            return _failed(
+                path,
+                None,
+                "no assignment matches this notebook: it defines none of the graded "
+                "functions (choose one with -a)",
+                start,
+            )
     try:
         outcomes, outputs, load_notices = _run_checks(source, assignment, limits, visible_only)
     except GraderError as exc:
         return _failed(path, assignment, str(exc), start)
     exercises = tuple(_exercise(name, outcomes, source, outputs) for name in assignment.exercises)
-    notices = tuple(Notice(i.message + (f" (not graded: {', '.join(i.lost)})" if i.lost else ""), i.cell, i.line)
-                    for i in source.issues) + load_notices
+    notices = (
+        tuple(
+            Notice(i.message + (f" (not graded: {', '.join(i.lost)})" if i.lost else ""), i.cell, i.line)
+            for i in source.issues
+        )
+        + load_notices
+    )
     return SubmissionResult(
         assignment=assignment.name,
         submission=path.name,
@@ -85,26 +95,44 @@ def _run_checks(
         session = GradingSession(worker, reference)
         plugin = GradingPlugin(session)
         args = [str(assignment.suite(e)) for e in assignment.exercises]
-        args += ["-c", str(_INI), "--rootdir", str(assignment.directory),
-                 "-p", "no:cacheprovider", "-p", "no:warnings", "-p", "no:terminal", "-p", "no:logging",
-                 "--import-mode=importlib"]
+        args += [
+            "-c",
+            str(_INI),
+            "--rootdir",
+            str(assignment.directory),
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:warnings",
+            "-p",
+            "no:terminal",
+            "-p",
+            "no:logging",
+            "--import-mode=importlib",
+        ]
         if visible_only:
             args += ["-m", "not hidden"]
         with _quiet_pytest_environment():
             code = pytest.main(args, plugins=[plugin])
     if plugin.collect_errors or code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         details = "; ".join(plugin.collect_errors) or f"pytest exit code {int(code)}"
-        raise GraderError(f"the graded suites of '{assignment.name}' could not be run: {details}",
-                          hint="run `grader validate` to check the assignment")
-    notices = tuple(Notice(f"a statement failed when the notebook's code was loaded: {i.message}", i.cell, i.line)
-                    for i in issues)
+        raise GraderError(
+            f"the graded suites of '{assignment.name}' could not be run: {details}",
+            hint="run `grader validate` to check the assignment",
+        )
+    notices = tuple(
+        Notice(f"a statement failed when the notebook's code was loaded: {i.message}", i.cell, i.line)
+        for i in issues
+    )
     return sorted(plugin.outcomes.values(), key=lambda o: o.order), session.output, notices
 
 
 @contextlib.contextmanager
 def _quiet_pytest_environment() -> Iterator[None]:
     """Run the suites unaffected by the user's pytest settings and installed plugins."""
-    saved = {k: os.environ.get(k) for k in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS", "PYTEST_DISABLE_PLUGIN_AUTOLOAD")}
+    saved = {
+        k: os.environ.get(k) for k in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS", "PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    }
     os.environ.pop("PYTEST_ADDOPTS", None)
     os.environ.pop("PYTEST_PLUGINS", None)
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
@@ -118,21 +146,30 @@ def _quiet_pytest_environment() -> Iterator[None]:
                 os.environ[key] = value
 
 
-def _exercise(name: str, outcomes: list[CheckOutcome], source: Source, outputs: dict[str, list[str]]) -> ExerciseResult:
+def _exercise(
+    name: str, outcomes: list[CheckOutcome], source: Source, outputs: dict[str, list[str]]
+) -> ExerciseResult:
     mine = [o for o in outcomes if o.exercise == name]
     checks = tuple(
-        CheckResult(o.name, o.max_points if o.passed else 0.0, o.max_points, o.passed, o.message, o.hint,
-                    o.visibility)  # type: ignore[arg-type]
+        CheckResult(
+            o.name, o.max_points if o.passed else 0.0, o.max_points, o.passed, o.message, o.hint, o.visibility
+        )
         for o in mine
     )
     score = round(sum(c.points for c in checks), 4)
     max_score = round(sum(c.max_points for c in checks), 4)
     definition = source.definitions.get(name)
-    span = SourceSpan(definition.cell, definition.first_line, definition.last_line, definition.code) if definition else None
+    span = (
+        SourceSpan(definition.cell, definition.first_line, definition.last_line, definition.code)
+        if definition
+        else None
+    )
     status = exercise_status(score, max_score, [o.failure for o in mine if not o.passed])
     if definition is None and status != "passed":
         status = "missing"
-    return ExerciseResult(name, score, max_score, status, checks, span, "\n".join(outputs.get(name, []))[:20_000])
+    return ExerciseResult(
+        name, score, max_score, status, checks, span, "\n".join(outputs.get(name, []))[:20_000]
+    )
 
 
 def _failed(path: Path, assignment: Assignment | None, message: str, start: float) -> SubmissionResult:
@@ -144,5 +181,7 @@ def _failed(path: Path, assignment: Assignment | None, message: str, start: floa
         error=message,
         grader_version=grader_version(),
         duration_s=round(time.monotonic() - start, 3),
-        exercises=tuple(ExerciseResult(e, 0.0, 0.0, "error") for e in (assignment.exercises if assignment else ())),
+        exercises=tuple(
+            ExerciseResult(e, 0.0, 0.0, "error") for e in (assignment.exercises if assignment else ())
+        ),
     )

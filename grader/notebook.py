@@ -38,12 +38,46 @@ _SHELL_LINE = re.compile(rf"^({_SHELL_COMMANDS})(\s|$)")
 _IPYTHON_LINE = re.compile(r"^\s*(?:[%!?]|[A-Za-z_][\w, ]*=\s*[!%])|\?\s*$")
 # Calls allowed in a kept module-level constant: pure constructors, cheap and without side effects.
 _SAFE_CALLS = {
-    "int", "float", "str", "bool", "list", "tuple", "dict", "set", "frozenset", "range", "len",
-    "enumerate", "zip", "sorted", "reversed", "min", "max", "abs", "round", "sum", "ord", "chr",
+    "int",
+    "float",
+    "str",
+    "bool",
+    "list",
+    "tuple",
+    "dict",
+    "set",
+    "frozenset",
+    "range",
+    "len",
+    "enumerate",
+    "zip",
+    "sorted",
+    "reversed",
+    "min",
+    "max",
+    "abs",
+    "round",
+    "sum",
+    "ord",
+    "chr",
 }
 _SAFE_NUMPY_CALLS = {
-    "array", "asarray", "zeros", "ones", "eye", "arange", "linspace", "full", "float32", "float64",
-    "int32", "int64", "sqrt", "exp", "log", "dtype",
+    "array",
+    "asarray",
+    "zeros",
+    "ones",
+    "eye",
+    "arange",
+    "linspace",
+    "full",
+    "float32",
+    "float64",
+    "int32",
+    "int64",
+    "sqrt",
+    "exp",
+    "log",
+    "dtype",
 }
 _DEF_NAME = re.compile(r"^(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)", re.MULTILINE)
 
@@ -101,29 +135,37 @@ def load_notebook(path: str | Path) -> Any:
     try:
         size = path.stat().st_size
         if size > MAX_NOTEBOOK_BYTES:
-            raise NotebookError(f"{path.name} is {size // 2**20} MB; notebooks over "
-                                f"{MAX_NOTEBOOK_BYTES // 2**20} MB are not graded")
+            raise NotebookError(
+                f"{path.name} is {size // 2**20} MB; notebooks over "
+                f"{MAX_NOTEBOOK_BYTES // 2**20} MB are not graded"
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise NotebookError(f"cannot read {path.name}: {exc.strerror or exc}") from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise NotebookError(f"{path.name} is not UTF-8 text (bad byte at position {exc.start})",
-                            hint="save the notebook again from Jupyter") from exc
+        raise NotebookError(
+            f"{path.name} is not UTF-8 text (bad byte at position {exc.start})",
+            hint="save the notebook again from Jupyter",
+        ) from exc
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise NotebookError(f"{path.name} is not valid JSON (line {exc.lineno}, column {exc.colno}: "
-                            f"{exc.msg})", hint="the file may be truncated; save it again from Jupyter") from exc
-    if not isinstance(data, dict) or "nbformat" not in data or not (
-        isinstance(data.get("cells"), list) or isinstance(data.get("worksheets"), list)
+        raise NotebookError(
+            f"{path.name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
+            hint="the file may be truncated; save it again from Jupyter",
+        ) from exc
+    if (
+        not isinstance(data, dict)
+        or "nbformat" not in data
+        or not (isinstance(data.get("cells"), list) or isinstance(data.get("worksheets"), list))
     ):
         raise NotebookError(f"{path.name} is JSON but not a Jupyter notebook (no 'nbformat' and 'cells')")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return nbformat.reads(text, as_version=4)
+            return nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
     except Exception as exc:  # nbformat raises many kinds for malformed notebooks
         raise NotebookError(f"{path.name} is not a notebook nbformat can read: {exc}") from exc
 
@@ -166,8 +208,13 @@ def extract(nb: Any) -> Source:
     metadata = nb.get("metadata", {}) or {}
     grader_meta = metadata.get("grader", {}) if isinstance(metadata.get("grader"), dict) else {}
     assignment = grader_meta.get("assignment")
-    return Source(tuple(statements), definitions, tuple(issues),
-                  assignment if isinstance(assignment, str) else None, frozenset(top_names))
+    return Source(
+        tuple(statements),
+        definitions,
+        tuple(issues),
+        assignment if isinstance(assignment, str) else None,
+        frozenset(top_names),
+    )
 
 
 def _python_text(src: str, cell: int) -> tuple[str | None, CellIssue | None]:
@@ -249,7 +296,7 @@ def _safe_call(func: ast.expr) -> bool:
 
 
 def _first_line(node: ast.stmt) -> int:
-    decorators = getattr(node, "decorator_list", None) or []
+    decorators: list[ast.expr] = getattr(node, "decorator_list", None) or []
     return min([node.lineno, *(d.lineno for d in decorators)])
 
 

@@ -17,6 +17,7 @@ The outcome of every test is collected into :class:`CheckOutcome` records.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 import zlib
@@ -31,6 +32,7 @@ import pytest
 from . import _codec
 from .checks import CheckFailed
 from .errors import StudentFailure, StudentTimeout
+from .result import Visibility
 from .worker import CallResult, Worker
 
 
@@ -42,7 +44,7 @@ class CheckOutcome:
     passed: bool
     message: str
     hint: str | None
-    visibility: str
+    visibility: Visibility
     failure: str  # "", "check", "error", "timeout", "missing"
     order: int
 
@@ -119,7 +121,11 @@ def _message(exc: BaseException) -> tuple[str, str | None, str]:
     if isinstance(exc, AssertionError):
         text = str(exc).split("\nassert ")[0].strip()
         return text or "the check failed", None, "check"
-    return (f"the check could not use what the function returned ({type(exc).__name__}: {exc})", None, "check")
+    return (
+        f"the check could not use what the function returned ({type(exc).__name__}: {exc})",
+        None,
+        "check",
+    )
 
 
 class GradingPlugin:
@@ -190,8 +196,21 @@ class GradingPlugin:
 
 
 def _check_name(item: pytest.Item) -> str:
+    """The docstring's first line, with ``{param}`` filled in; other parameters follow in brackets."""
     func = getattr(item, "function", None)
     doc = (getattr(func, "__doc__", None) or "").strip().splitlines()
     base = doc[0].rstrip(".") if doc else item.name.split("[")[0].removeprefix("test_").replace("_", " ")
     callspec = getattr(item, "callspec", None)
-    return f"{base} [{callspec.id}]" if callspec is not None else base
+    if callspec is None:
+        return base
+    shown = {name: _show(value) for name, value in callspec.params.items()}
+    rest = [text for name, text in shown.items() if "{" + name + "}" not in base]
+    with contextlib.suppress(KeyError, IndexError, ValueError):
+        base = base.format(**shown)
+    return f"{base} [{', '.join(rest)}]" if rest else base
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, (tuple, list)):
+        return ", ".join(_show(v) for v in value)
+    return str(getattr(value, "id", value))

@@ -137,9 +137,10 @@ def exercise_status(score: float, max_score: float, failures: list[str]) -> Stat
         return "passed"
     if score > 0:
         return "partial"
-    for kind in ("missing", "timeout", "error"):
+    kinds: tuple[Status, ...] = ("missing", "timeout", "error")
+    for kind in kinds:
         if failures and all(f == kind for f in failures):
-            return kind  # type: ignore[return-value]
+            return kind
     if "timeout" in failures:
         return "timeout"
     return "failed"

@@ -11,6 +11,7 @@ the notebook's statements are replayed into it before the next call.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import select
@@ -155,10 +156,8 @@ class ProcessWorker:
 
     def _kill(self) -> None:
         if self.proc is not None:
-            try:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self.proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
             self.proc.wait()
             self.proc = None
         for fd in (self.rfd, self.wfd):
@@ -235,7 +234,9 @@ class ProcessWorker:
             raise _codec.CodecError("the worker sent a message that is too large")
         return _codec.decode(self._read(size, deadline))
 
-    def _request(self, message: dict[str, Any], seconds: float, resolve: Resolver | None, *, what: str) -> Any:
+    def _request(
+        self, message: dict[str, Any], seconds: float, resolve: Resolver | None, *, what: str
+    ) -> Any:
         deadline = time.monotonic() + seconds
         try:
             self._send(message, deadline)
@@ -268,7 +269,7 @@ class ProcessWorker:
             raise StudentRaised(
                 str(err.get("type")),
                 str(err.get("message")),
-                frames=frames,  # type: ignore[arg-type]
+                frames=frames,
                 location=_format_frames(err.get("frames") or []),
             )
         return CallResult(reply.get("ok"), str(reply.get("out") or ""))
@@ -300,8 +301,13 @@ class ProcessWorker:
     ) -> CallResult:
         """Call ``name(*args, **kwargs)`` in the worker. Raises StudentFailure when that fails."""
         self._ensure()
-        request = {"op": "call", "name": name, "args": list(args), "kwargs": dict(kwargs or {}),
-                   "standins": list(standins)}
+        request = {
+            "op": "call",
+            "name": name,
+            "args": list(args),
+            "kwargs": dict(kwargs or {}),
+            "standins": list(standins),
+        }
         result: CallResult = self._request(request, self.limits.call_seconds, resolve, what=f"{name}()")
         return result
 

@@ -99,8 +99,13 @@ def course_rnn_forward() -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]
     """The course's documented rnn_forward example (seed 17)."""
     r = np.random.RandomState(17)
     x, a0 = r.randn(4, 8, 13), r.randn(7, 8)
-    params = {"Waa": r.randn(7, 7), "Wax": r.randn(7, 4), "Wya": r.randn(3, 7), "ba": r.randn(7, 1),
-              "by": r.randn(3, 1)}
+    params = {
+        "Waa": r.randn(7, 7),
+        "Wax": r.randn(7, 4),
+        "Wya": r.randn(3, 7),
+        "ba": r.randn(7, 1),
+        "by": r.randn(3, 1),
+    }
     return x, a0, params
 
 

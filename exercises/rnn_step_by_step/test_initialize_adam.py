@@ -3,7 +3,7 @@
 import numpy as np
 
 from exercises.rnn_step_by_step._inputs import adam_problem
-from grader import CheckFailed, assert_close, assert_keys, expect_values, exercise, points
+from grader import CheckFailed, assert_close, assert_keys, exercise, expect_values, points
 
 pytestmark = exercise("initialize_adam")
 
@@ -35,12 +35,16 @@ def test_independent(student):
     """v and s are separate dicts of separate arrays"""
     _, v, s = run(student)
     if v is s:
-        raise CheckFailed("v and s are the same dict: updating v would change s too",
-                          hint="build two dicts, e.g. v = {} and s = {}")
+        raise CheckFailed(
+            "v and s are the same dict: updating v would change s too",
+            hint="build two dicts, e.g. v = {} and s = {}",
+        )
     arrays = [*v.values(), *s.values()]
     if len({id(a) for a in arrays}) != len(arrays):
-        raise CheckFailed("some entries of v and s are the same array object: updating one in place "
-                          "would change the other", hint="create a new np.zeros(...) for each entry")
+        raise CheckFailed(
+            "some entries of v and s are the same array object: updating one in place would change the other",
+            hint="create a new np.zeros(...) for each entry",
+        )
 
 
 @points(1)

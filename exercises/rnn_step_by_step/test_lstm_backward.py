@@ -44,7 +44,7 @@ GROUPS = [
 @pytest.mark.parametrize("case", GRAD_SEQ_CASES, ids=lambda c: c.id)
 @pytest.mark.parametrize("keys", GROUPS)
 def test_gradient(student, reference, keys, case):
-    """gradient"""
+    """{keys} match the numerical gradient"""
     grads = run(student, reference, case)
     for key in keys:
         assert_gradient(pick(grads, key, "lstm_backward"), lstm_gradients(case)[key], key)

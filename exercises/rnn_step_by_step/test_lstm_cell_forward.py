@@ -3,7 +3,7 @@
 import pytest
 
 from exercises.rnn_step_by_step._inputs import CELL_CASES, cell_inputs, course_lstm_cell, lstm_parameters
-from grader import CheckFailed, assert_close, assert_shape, expect_values, exercise, points
+from grader import CheckFailed, assert_close, assert_shape, exercise, expect_values, points
 
 pytestmark = exercise("lstm_cell_forward")
 NAMES = "a_next, c_next, yt_pred, cache"
@@ -72,7 +72,9 @@ def test_cache_backprop(student, reference):
     case = CELL_CASES[0]
     cache = run(student, case)[3]
     i = cell_inputs(case)
-    want = reference.lstm_cell_backward(i["da_next"], i["dc_next"], reference.lstm_cell_forward(*inputs(case))[3])
+    want = reference.lstm_cell_backward(
+        i["da_next"], i["dc_next"], reference.lstm_cell_forward(*inputs(case))[3]
+    )
     try:
         got = reference.lstm_cell_backward(i["da_next"], i["dc_next"], cache)
     except Exception as exc:

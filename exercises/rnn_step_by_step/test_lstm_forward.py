@@ -6,7 +6,7 @@ The reference lstm_cell_forward stands in for the student's while this exercise 
 import pytest
 
 from exercises.rnn_step_by_step._inputs import SEQ_CASES, course_lstm_forward, lstm_parameters, seq_inputs
-from grader import CheckFailed, assert_close, assert_shape, expect_values, exercise, points
+from grader import CheckFailed, assert_close, assert_shape, exercise, expect_values, points
 
 pytestmark = exercise("lstm_forward", uses=("lstm_cell_forward",))
 NAMES = "a, y, c, caches"

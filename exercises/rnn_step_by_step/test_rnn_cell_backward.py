@@ -33,6 +33,6 @@ def test_keys(student, reference):
 @pytest.mark.parametrize("case", GRAD_CELL_CASES, ids=lambda c: c.id)
 @pytest.mark.parametrize("key", [pytest.param(k, marks=points(0.5 if k == "dba" else 1)) for k in KEYS])
 def test_gradient(student, reference, key, case):
-    """gradient"""
+    """{key} matches the numerical gradient"""
     got = pick(run(student, reference, case), key, "rnn_cell_backward")
     assert_gradient(got, rnn_cell_gradients(case)[key], key)

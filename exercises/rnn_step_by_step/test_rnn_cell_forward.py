@@ -1,10 +1,9 @@
 """rnn_cell_forward(xt, a_prev, parameters) -> (a_next, yt_pred, cache): one step of a basic RNN."""
 
-import numpy as np
 import pytest
 
 from exercises.rnn_step_by_step._inputs import CELL_CASES, cell_inputs, rnn_parameters
-from grader import CheckFailed, assert_close, assert_shape, expect_values, exercise, points
+from grader import CheckFailed, assert_close, assert_shape, exercise, expect_values, points
 
 pytestmark = exercise("rnn_cell_forward")
 NAMES = "a_next, yt_pred, cache"

@@ -6,7 +6,7 @@ The reference rnn_cell_forward stands in for the student's while this exercise i
 import pytest
 
 from exercises.rnn_step_by_step._inputs import SEQ_CASES, course_rnn_forward, rnn_parameters, seq_inputs
-from grader import CheckFailed, assert_close, assert_shape, expect_values, exercise, points
+from grader import CheckFailed, assert_close, assert_shape, exercise, expect_values, points
 
 pytestmark = exercise("rnn_forward", uses=("rnn_cell_forward",))
 NAMES = "a, y_pred, caches"

@@ -8,7 +8,9 @@ __all__ = ["lstm_cell_forward_test", "lstm_forward_test", "rnn_cell_forward_test
 
 
 def _not_here(target):
-    print(f"{getattr(target, '__name__', target)} is checked by the grader: run `grader check` on the notebook")
+    print(
+        f"{getattr(target, '__name__', target)} is checked by the grader: run `grader check` on the notebook"
+    )
 
 
 rnn_cell_forward_tests = rnn_forward_test = lstm_cell_forward_test = lstm_forward_test = _not_here

@@ -1,0 +1,149 @@
+"""The ``grader`` command. Errors of the :class:`~grader.errors.GraderError` family are caught once, here."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any
+
+from . import assignments
+from .errors import GraderError, UsageError
+from .grading import grade_notebook
+from .reports import render_table, write_reports
+from .result import SubmissionResult
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="grader", description="Grade numpy RNN exercises in Jupyter notebooks."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = sub.add_parser("run", help="grade notebooks and write JSON and HTML reports")
+    run.add_argument("paths", nargs="+", metavar="PATH", help="a notebook, or a folder of notebooks")
+    run.add_argument("-a", "--assignment", help="the assignment (default: from the notebook)")
+    run.add_argument(
+        "-o", "--outdir", default="grader-report", help="where reports go (default: grader-report/)"
+    )
+    run.add_argument(
+        "--fail-under", type=float, metavar="PCT", help="exit 1 when a submission scores under PCT percent"
+    )
+    run.add_argument("-j", "--jobs", type=int, default=1, help="submissions graded in parallel (default 1)")
+    check = sub.add_parser("check", help="run only the visible checks on a notebook and print feedback")
+    check.add_argument("notebook", help="the notebook to check")
+    check.add_argument("-a", "--assignment", help="the assignment (default: from the notebook)")
+    sub.add_parser("list", help="list the shipped assignments and their exercises")
+    return parser
+
+
+def _notebooks(paths: Sequence[str]) -> list[Path]:
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise UsageError(f"no such file or folder: {raw}")
+    if not found:
+        raise UsageError(f"no notebooks (*.ipynb) found in {', '.join(paths)}")
+    return found
+
+
+def _stems(paths: Sequence[Path]) -> list[str]:
+    """Report names for each notebook, unique even when two folders hold the same file name."""
+    seen: dict[str, int] = {}
+    stems = []
+    for path in paths:
+        stem = path.stem
+        seen[stem] = seen.get(stem, 0) + 1
+        stems.append(stem if seen[stem] == 1 else f"{stem}-{seen[stem]}")
+    return stems
+
+
+def _grade_one(path: str, assignment: str | None) -> dict[str, Any]:
+    chosen = assignments.load(assignment) if assignment else None
+    return grade_notebook(path, chosen).to_json()
+
+
+def _grade_all(
+    paths: list[Path], assignment: str | None, jobs: int
+) -> Iterator[tuple[int, SubmissionResult]]:
+    if jobs <= 1 or len(paths) == 1:
+        chosen = assignments.load(assignment) if assignment else None
+        for index, path in enumerate(paths):
+            yield index, grade_notebook(path, chosen)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(_grade_one, str(p), assignment): i for i, p in enumerate(paths)}
+        for future in as_completed(futures):
+            yield futures[future], SubmissionResult.from_json(future.result())
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    if args.assignment:
+        assignments.load(args.assignment)  # an unknown name is a usage error before any work
+    if args.jobs < 1:
+        raise UsageError("-j needs a positive number of jobs")
+    paths = _notebooks(args.paths)
+    stems = _stems(paths)
+    outdir = Path(args.outdir)
+    results: list[SubmissionResult | None] = [None] * len(paths)
+    show_progress = sys.stderr.isatty() and len(paths) > 1
+    for done, (index, result) in enumerate(_grade_all(paths, args.assignment, args.jobs), start=1):
+        write_reports(result, outdir, stems[index])
+        results[index] = result
+        if show_progress:
+            print(
+                f"\r[{done}/{len(paths)}] {result.submission[:50]:<50}", end="", file=sys.stderr, flush=True
+            )
+    if show_progress:
+        print(file=sys.stderr)
+    graded = [r for r in results if r is not None]
+    print(render_table(graded))
+    print(f"\nReports in {outdir}/")
+    if args.fail_under is not None:
+        low = [r for r in graded if r.max_score == 0 or 100 * r.score / r.max_score < args.fail_under]
+        if low:
+            print(f"{len(low)} submission(s) under {args.fail_under:g}%", file=sys.stderr)
+            return 1
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    path = Path(args.notebook)
+    if not path.is_file():
+        raise UsageError(f"no such notebook: {args.notebook}")
+    chosen = assignments.load(args.assignment) if args.assignment else None
+    result = grade_notebook(path, chosen, visible_only=True)
+    print(render_table([result]))
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    for name in assignments.available():
+        assignment = assignments.load(name)
+        print(f"{name}: {assignment.title}")
+        for exercise in assignment.exercises:
+            print(f"  {exercise}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    commands = {"run": cmd_run, "check": cmd_check, "list": cmd_list}
+    try:
+        return commands[args.command](args)
+    except GraderError as exc:
+        print(f"grader: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("\ngrader: interrupted; reports already written are kept", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

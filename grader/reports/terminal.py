@@ -1,0 +1,44 @@
+"""The table of scores printed by ``grader run``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..result import SubmissionResult
+
+_MARK = {"passed": "ok", "partial": "~", "failed": "x", "missing": "-", "error": "!", "timeout": "T"}
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def render_table(results: Sequence[SubmissionResult], *, details: bool = True) -> str:
+    """One row per submission; with ``details`` and a single submission, one row per exercise too."""
+    lines: list[str] = []
+    if details and len(results) == 1:
+        result = results[0]
+        width = max([len(e.name) for e in result.exercises] + [8])
+        lines.append(f"{result.submission}  ({result.assignment or 'no assignment'})")
+        for ex in result.exercises:
+            lines.append(f"  {ex.name:<{width}}  {_fmt(ex.score):>5} / {_fmt(ex.max_score):<5} {ex.status}")
+            failed = [c for c in ex.checks if not c.passed]
+            messages = {c.message for c in failed}
+            if len(failed) > 1 and len(messages) == 1:
+                lines.append(
+                    f"  {'':<{width}}    x all {len(failed)} failed checks: {failed[0].message[:150]}"
+                )
+                continue
+            for check in failed:
+                lines.append(f"  {'':<{width}}    x {check.name}: {check.message[:150]}")
+        lines.append(f"  {'total':<{width}}  {_fmt(result.score):>5} / {_fmt(result.max_score):<5}")
+        if result.error:
+            lines.append(f"  error: {result.error}")
+        return "\n".join(lines)
+    width = max([len(r.submission) for r in results] + [10])
+    lines.append(f"{'submission':<{width}}  {'score':>13}  notes")
+    for r in results:
+        marks = " ".join(_MARK.get(e.status, "?") for e in r.exercises)
+        note = f"error: {r.error}" if r.error else marks
+        lines.append(f"{r.submission:<{width}}  {_fmt(r.score):>6} / {_fmt(r.max_score):<5}  {note[:100]}")
+    return "\n".join(lines)
