@@ -81,10 +81,13 @@ class Channel:
     def __init__(self, rfd: int, wfd: int) -> None:
         self.rfd, self.wfd = rfd, wfd
 
-    def send(self, message: Any) -> None:
+    def send(self, message: Any, *, strict: bool = False) -> None:
+        """Send ``message``; one that cannot be encoded is sent as a BadReturn, or raised when ``strict``."""
         try:
             data = _codec.encode(message)
         except _codec.CodecError as exc:
+            if strict:
+                raise
             data = _codec.encode({"exc": {"type": "BadReturn", "message": str(exc), "frames": []}})
         payload = len(data).to_bytes(_LEN, "big") + data
         view = memoryview(payload)
@@ -139,7 +142,10 @@ class Worker:
         channel = self.channel
 
         def stub(*args: Any, **kwargs: Any) -> Any:
-            channel.send({"callback": name, "args": list(args), "kwargs": kwargs})
+            try:  # nothing is sent when the arguments cannot be encoded: the channel stays in step
+                channel.send({"callback": name, "args": list(args), "kwargs": kwargs}, strict=True)
+            except _codec.CodecError as exc:
+                raise TypeError(f"{name}() was given a value the grader cannot take: {exc}") from None
             reply = channel.recv()
             if "exc" in reply:
                 err = reply["exc"]

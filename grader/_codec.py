@@ -33,6 +33,7 @@ MAX_DEPTH = 64
 MAX_NODES = 200_000
 _DTYPE = re.compile(r"^[<>|=][biufc][0-9]{1,2}$")
 _HEADER = struct.Struct(">Q")
+_MAX_NDIM = 64  # numpy's own limit
 
 
 class CodecError(ValueError):
@@ -97,6 +98,9 @@ class _Encoder:
         if isinstance(obj, (complex, np.complexfloating)):
             value_c = complex(obj)
             return {"$c": [self.node(value_c.real, depth + 1), self.node(value_c.imag, depth + 1)]}
+        if isinstance(obj, np.ndarray) and obj.dtype.kind not in "biufc":
+            # not registered for "$r": the decoder gives "$o" nodes no slot either
+            return {"$o": f"numpy array of dtype {obj.dtype}"}
         if isinstance(obj, (np.ndarray, list, tuple, dict)):
             key = id(obj)
             if key in self.active:
@@ -125,9 +129,7 @@ class _Encoder:
 
     def _array(self, arr: np.ndarray) -> Any:
         plain = np.asarray(arr.view(np.ndarray))
-        if plain.dtype.kind not in "biufc":
-            return {"$o": f"numpy array of dtype {plain.dtype}"}
-        data = np.ascontiguousarray(plain)
+        data = np.asarray(plain, order="C")  # not ascontiguousarray: it makes 0-d arrays 1-d
         if data.dtype.kind == "f" and data.dtype.itemsize > 8:
             data = data.astype(np.float64)
         if data.dtype.kind == "c" and data.dtype.itemsize > 16:
@@ -147,7 +149,10 @@ def encode(obj: object, *, max_bytes: int = MAX_BYTES) -> bytes:
     """Encode ``obj`` as one message. Raises CodecError when it is too large, too deep or cyclic."""
     enc = _Encoder(max_bytes)
     tree = enc.node(obj, 0)
-    header = json.dumps({"v": tree, "b": enc.meta}, separators=(",", ":"), allow_nan=False).encode()
+    try:
+        header = json.dumps({"v": tree, "b": enc.meta}, separators=(",", ":"), allow_nan=False).encode()
+    except ValueError as exc:  # e.g. an int with more digits than int-to-str conversion allows
+        raise CodecError(f"the value cannot be encoded: {exc}") from exc
     return b"".join([_HEADER.pack(len(header)), header, *enc.buffers])
 
 
@@ -167,7 +172,10 @@ class _Decoder:
             raise CodecError("malformed message")
         ((tag, body),) = node.items()
         if tag == "$f":
-            return {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}[_check(body, str)]
+            special = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}.get(_check(body, str))
+            if special is None:
+                raise CodecError("malformed number")
+            return special
         if tag == "$c":
             parts = [self.node(x, depth + 1) for x in _check(body, list)]
             if len(parts) != 2 or not all(isinstance(x, (int, float)) for x in parts):
@@ -197,10 +205,14 @@ class _Decoder:
             value = {}
             self.table[slot] = value
             for pair in _check(body, list):
-                k, v = _check(pair, list)
+                k, v = _items(pair, 2)
                 key = self.node(k, depth + 1)
-                if not isinstance(key, (str, int, float, bool, tuple, type(None), Opaque)):
-                    raise CodecError("unhashable dictionary key")
+                try:
+                    if not isinstance(key, (str, int, float, bool, tuple, type(None), Opaque)):
+                        raise TypeError
+                    hash(key)  # a tuple key may hold a list
+                except TypeError:
+                    raise CodecError("unhashable dictionary key") from None
                 value[key] = self.node(v, depth + 1)
         else:
             raise CodecError(f"unknown tag {tag!r}")
@@ -214,6 +226,13 @@ def _check(value: Any, kind: type) -> Any:
     return value
 
 
+def _items(value: Any, count: int) -> list[Any]:
+    items: list[Any] = _check(value, list)
+    if len(items) != count:
+        raise CodecError("malformed message")
+    return items
+
+
 def decode(data: bytes) -> Any:
     """Decode one message made by :func:`encode`. Never runs code; raises CodecError on bad bytes."""
     if len(data) < _HEADER.size:
@@ -223,23 +242,31 @@ def decode(data: bytes) -> Any:
         raise CodecError("truncated message")
     try:
         header = json.loads(data[_HEADER.size : _HEADER.size + hlen])
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise CodecError("malformed message header") from exc
     if not isinstance(header, dict) or set(header) != {"v", "b"}:
         raise CodecError("malformed message header")
     offset = _HEADER.size + hlen
     buffers = []
     for meta in _check(header["b"], list):
-        dtype_str, shape, nbytes = _check(meta, list)
-        if not isinstance(dtype_str, str) or not _DTYPE.match(dtype_str):
+        dtype_str, shape, nbytes = _items(meta, 3)
+        if not isinstance(dtype_str, str) or not _DTYPE.fullmatch(dtype_str):
             raise CodecError("unsupported array type")
-        dtype = np.dtype(dtype_str)
+        try:
+            dtype = np.dtype(dtype_str)  # '<f3' passes the pattern but is no numpy type
+        except TypeError:
+            raise CodecError("unsupported array type") from None
         shape_t = tuple(_check(n, int) for n in _check(shape, list))
-        if any(n < 0 for n in shape_t) or math.prod(shape_t) * dtype.itemsize != _check(nbytes, int):
+        if len(shape_t) > _MAX_NDIM or any(n < 0 for n in shape_t):
+            raise CodecError("malformed array shape")
+        if math.prod(shape_t) * dtype.itemsize != _check(nbytes, int):
             raise CodecError("array size does not match its shape")
         if offset + nbytes > len(data):
             raise CodecError("truncated array data")
-        arr = np.frombuffer(data, dtype=dtype, count=math.prod(shape_t), offset=offset).reshape(shape_t)
+        try:
+            arr = np.frombuffer(data, dtype=dtype, count=math.prod(shape_t), offset=offset).reshape(shape_t)
+        except ValueError:  # an empty array with a dimension numpy cannot hold
+            raise CodecError("malformed array shape") from None
         buffers.append(arr.copy())
         offset += nbytes
     return _Decoder(buffers).node(header["v"], 0)

@@ -94,7 +94,8 @@ def assert_close(
     if not bad.any():
         return arr
     count = int(bad.sum())
-    diff = np.where(bad, np.abs(np.nan_to_num(got - want, nan=np.inf)), -1.0)
+    with np.errstate(invalid="ignore"):  # inf - inf where both are inf (those entries are not bad)
+        diff = np.where(bad, np.abs(np.nan_to_num(got - want, nan=np.inf)), -1.0)
     worst = tuple(int(i) for i in np.unravel_index(int(np.argmax(diff)), want.shape))
     where = f" at index {list(worst)}" if want.ndim else ""
     nans = int(np.isnan(got).sum())
@@ -136,7 +137,7 @@ def assert_gradient(value: Any, numeric: np.ndarray, name: str, *, tol: float = 
     if not np.all(np.isfinite(arr)):
         raise CheckFailed(f"{name} contains NaN or infinite values")
     err = relative_error(arr.astype(np.float64), numeric)
-    if err > tol:
+    if not err <= tol:  # a NaN error (NaN in the numerical gradient) fails too
         worst = tuple(int(i) for i in np.unravel_index(int(np.argmax(np.abs(arr - numeric))), numeric.shape))
         raise CheckFailed(
             f"{name} does not match the numerical gradient (relative error {err:.2g}, allowed {tol:.0e}). "
@@ -148,6 +149,9 @@ def assert_gradient(value: Any, numeric: np.ndarray, name: str, *, tol: float = 
 
 def numerical_gradient(loss: Callable[[], float], x: np.ndarray, *, step: float = 1e-6) -> np.ndarray:
     """Central finite differences of ``loss()`` with respect to the array ``x``, perturbed in place."""
+    if x.dtype.kind != "f" or x.dtype.itemsize < 8:
+        # an int array cannot hold x + step, and float32 is too coarse for the step: wrong gradients
+        raise TypeError(f"numerical_gradient needs a float64 array; x has dtype {x.dtype}")
     grad = np.zeros_like(x, dtype=np.float64)
     for index in np.ndindex(*x.shape):
         old = x[index]

@@ -35,7 +35,11 @@ _SHELL_COMMANDS = (
     "nvidia-smi|python|python3|jupyter|matplotlib|load_ext|autoreload|reload_ext|env|set_env|who|whos"
 )
 _SHELL_LINE = re.compile(rf"^({_SHELL_COMMANDS})(\s|$)")
-_IPYTHON_LINE = re.compile(r"^\s*(?:[%!?]|[A-Za-z_][\w, ]*=\s*[!%])|\?\s*$")
+_IPYTHON_LINE = re.compile(r"^\s*(?:[%!?]|[A-Za-z_][\w, ]*=\s*[!%])")
+# ``obj?`` / ``obj.attr??``: only where Python reports the syntax error (a comment may end in "?")
+_HELP_LINE = re.compile(r"^\s*[A-Za-z_][\w.]*\s*\?{1,2}\s*$")
+# Python's own line breaks; str.splitlines() also splits at \f, \x1c, \u2028 ... inside string literals
+_NEWLINE = re.compile(r"\r\n|\r|\n")
 # Calls allowed in a kept module-level constant: pure constructors, cheap and without side effects.
 _SAFE_CALLS = {
     "int",
@@ -152,6 +156,8 @@ def load_notebook(path: str | Path) -> Any:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
+        if not text.strip():
+            raise NotebookError(f"{path.name} is empty", hint="save the notebook again from Jupyter") from exc
         raise NotebookError(
             f"{path.name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
             hint="the file may be truncated; save it again from Jupyter",
@@ -192,7 +198,7 @@ def extract(nb: Any) -> Source:
             lost = tuple(_DEF_NAME.findall(text))
             issues.append(CellIssue(index, exc.lineno or 1, f"syntax error: {exc.msg}", lost))
             continue
-        lines = text.splitlines()
+        lines = text.split("\n")
         for node in tree.body:
             if not _keep(node):
                 continue
@@ -219,7 +225,7 @@ def extract(nb: Any) -> Source:
 
 def _python_text(src: str, cell: int) -> tuple[str | None, CellIssue | None]:
     """Turn IPython syntax into ``pass``; None when the whole cell is not Python."""
-    lines = src.splitlines()
+    lines = _NEWLINE.split(src)
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is not None and lines[first].lstrip().startswith("%%"):
         magic = lines[first].lstrip()[2:].split(maxsplit=1)
@@ -241,9 +247,14 @@ def _python_text(src: str, cell: int) -> tuple[str | None, CellIssue | None]:
             break
         except SyntaxError as exc:
             number = (exc.lineno or 0) - 1
-            if not 0 <= number < len(lines) or not _SHELL_LINE.match(lines[number]):
+            if not 0 <= number < len(lines):
                 break
-            lines[number] = "pass"
+            if _HELP_LINE.match(lines[number]):
+                lines[number] = _pass_like(lines[number])
+            elif _SHELL_LINE.match(lines[number]):
+                lines[number] = "pass"
+            else:
+                break
     return "\n".join(lines), None
 
 

@@ -1,0 +1,244 @@
+"""Tests of the check helpers (grader/checks.py): each passes on right input and fails, with a message
+a student understands, on wrong input."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pytest
+
+from grader import (
+    CheckFailed,
+    as_array,
+    assert_close,
+    assert_gradient,
+    assert_keys,
+    assert_shape,
+    describe,
+    expect_values,
+    numerical_gradient,
+    relative_error,
+)
+from grader._codec import Opaque
+
+A = np.arange(6.0).reshape(2, 3)
+
+
+def fails(match: str) -> Any:
+    """pytest.raises(CheckFailed) matching ``match`` literally."""
+    return pytest.raises(CheckFailed, match=re.escape(match))
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (Opaque("Net"), "an object of type Net"),
+        (A, "an array of shape (2, 3)"),
+        (None, "None"),
+        ((1, 2), "a tuple of 2 values"),
+        ({"b": 1, "a": 2}, "a dict with keys ['a', 'b']"),
+        (1.5, "a float"),
+    ],
+)
+def test_describe(value: Any, expected: str) -> None:
+    assert describe(value) == expected
+
+
+def test_assert_shape_passes_and_returns_the_array() -> None:
+    assert assert_shape(A, (2, 3), "a_next") is A
+    assert assert_shape(2.5, (), "cost").shape == ()
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (A.T, "a_next has shape (3, 2); expected (2, 3)"),
+        (A.ravel(), "a_next has shape (6,); expected (2, 3)"),
+        (None, "a_next should be a numpy array; got None"),
+        (Opaque("torch.Tensor"), "a_next should be a numpy array; got an object of type torch.Tensor"),
+        ([[0, 1, 2], [3, 4, 5]], "a_next should be a numpy array; got a list of 2 values"),
+        (True, "a_next should be a numpy array; got a bool"),
+    ],
+)
+def test_assert_shape_fails(value: Any, message: str) -> None:
+    with fails(message):
+        assert_shape(value, (2, 3), "a_next")
+
+
+@pytest.mark.parametrize("got", [A, A + 1e-9, A.astype(np.float32), np.arange(6).reshape(2, 3)])
+def test_assert_close_passes(got: np.ndarray) -> None:
+    assert assert_close(got, A, "y") is got
+
+
+@pytest.mark.parametrize(
+    "got, want, message",
+    [
+        (
+            A + np.array([[0, 0, 0], [0, 0.5, 0]]),
+            A,
+            "y has wrong values in 1 of 6 entries. "
+            "The largest difference is at index [1, 1]: expected 4, got 4.5",
+        ),
+        (
+            A * 1.01,
+            A,
+            "y has wrong values in 5 of 6 entries. The largest difference is at index [1, 2]: "
+            "expected 5, got 5.05",
+        ),
+        (
+            np.where(A == 2, np.nan, A),
+            A,
+            "y has wrong values in 1 of 6 entries; 1 of them are NaN. "
+            "The largest difference is at index [0, 2]: expected 2, got nan",
+        ),
+        (np.array([np.inf, 1.0]), [np.inf, 2.0], "at index [1]: expected 2, got 1"),
+        (
+            np.array(3.0),
+            2.0,
+            "y has wrong values in 1 of 1 entries. The largest difference is: expected 2, got 3",
+        ),
+        (A.T, A, "y has shape (3, 2); expected (2, 3)"),
+        (A + 0j, A, "y should hold real numbers; it has dtype complex128"),
+        (None, A, "y should be a numpy array; got None"),
+        (Opaque("list_iterator"), A, "y should be a numpy array; got an object of type list_iterator"),
+    ],
+)
+def test_assert_close_fails_naming_the_worst_entry(got: Any, want: Any, message: str) -> None:
+    with fails(message):
+        assert_close(got, want, "y")
+
+
+def test_assert_close_tolerances() -> None:
+    assert_close(A + 0.05, A, "y", atol=0.1)
+    with fails("wrong values in 6 of 6"):
+        assert_close(A + 0.05, A, "y", atol=0.01)
+
+
+GRADS = {"dWax": 1, "dWaa": 2, "dba": 3}
+
+
+def test_assert_keys_passes() -> None:
+    assert assert_keys(GRADS, ["dWax", "dWaa", "dba"], "gradients") is GRADS
+    assert_keys({**GRADS, "extra": 0}, ["dba"], "gradients", exact=False)
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (
+            {"dWax": 1, "dWa": 2, "dba": 3},
+            "gradients is missing the key 'dWaa' (found 'dWa': a misspelling?)",
+        ),
+        ({"dWax": 1}, "gradients is missing the keys 'dWaa', 'dba'"),
+        (
+            {**GRADS, "da0": 0, "cache": 1},
+            "gradients has unexpected keys ['cache', 'da0']; expected ['dWaa', 'dWax', 'dba']",
+        ),
+        ((1, 2, 3), "gradients should be a dict; got a tuple of 3 values"),
+        (None, "gradients should be a dict; got None"),
+    ],
+)
+def test_assert_keys_fails(value: Any, message: str) -> None:
+    with fails(message):
+        assert_keys(value, ["dWax", "dWaa", "dba"], "gradients")
+
+
+def test_missing_key_without_a_close_match_suggests_nothing() -> None:
+    with pytest.raises(CheckFailed) as info:
+        assert_keys({"dWax": 1, "zzz": 2, "dba": 3}, ["dWax", "dWaa", "dba"], "gradients")
+    assert info.value.message == "gradients is missing the key 'dWaa'"
+
+
+@pytest.mark.parametrize("value", [(1, 2, 3), [1, 2, 3]])
+def test_expect_values_passes(value: Any) -> None:
+    assert expect_values(value, 3, "rnn_cell_forward()") == (1, 2, 3)
+    assert expect_values(value, (3, 5), "adam()") == (1, 2, 3)
+
+
+@pytest.mark.parametrize(
+    "value, message, hint",
+    [
+        ((1, 2), "f() should return 3 values (a, y, cache); it returned 2", None),
+        (
+            A,
+            "f() should return 3 values (a, y, cache); it returned an array of shape (2, 3)",
+            "check the return statement",
+        ),
+        (
+            None,
+            "f() should return 3 values (a, y, cache); it returned None",
+            "is the return statement missing?",
+        ),
+        (Opaque("generator"), "it returned an object of type generator", "check the return statement"),
+    ],
+)
+def test_expect_values_fails(value: Any, message: str, hint: str | None) -> None:
+    with fails(message) as info:
+        expect_values(value, 3, "f()", "a, y, cache")
+    assert (hint is None and info.value.hint is None) or hint in info.value.hint
+
+
+def test_expect_values_with_several_counts() -> None:
+    with fails("adam() should return 3 or 5 values; it returned 4"):
+        expect_values((1, 2, 3, 4), (3, 5), "adam()")
+
+
+def test_as_array_accepts_numbers() -> None:
+    assert as_array(3, "n").shape == () and as_array(np.float32(2), "n") == 2
+    with fails("n should be a numpy array; got a str"):
+        as_array("3", "n")
+
+
+def test_relative_error() -> None:
+    assert relative_error(np.zeros(3), np.zeros(3)) == 0.0
+    assert relative_error(A, A) == 0.0
+    assert relative_error(np.array([1.0]), np.array([3.0])) == pytest.approx(0.5)
+
+
+def test_numerical_gradient_of_a_known_function_matches_the_analytic_one() -> None:
+    x = np.random.default_rng(0).standard_normal((3, 4))
+    before = x.copy()
+    grad = numerical_gradient(lambda: float(np.sum(x**3)), x)
+    np.testing.assert_allclose(grad, 3 * x**2, rtol=1e-6)
+    np.testing.assert_array_equal(x, before)  # x is restored after each perturbation
+    assert assert_gradient(3 * x**2, grad, "dx") < 1e-8
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.float32])
+def test_numerical_gradient_refuses_arrays_that_cannot_hold_the_step(dtype: type) -> None:
+    x = np.array([1, 2, 3], dtype=dtype)
+    with pytest.raises(TypeError, match="needs a float64 array"):
+        numerical_gradient(lambda: float(np.sum(x**3)), x)
+
+
+NUMERIC = np.array([[3.0, 12.0], [27.0, 0.75]])
+
+
+@pytest.mark.parametrize(
+    "got, message",
+    [
+        (
+            NUMERIC * [[1, 1], [1, 2]],
+            "dx does not match the numerical gradient (relative error 0.013, "
+            "allowed 1e-06). The largest difference is at index [1, 1]: the gradient there is 0.75, got 1.5",
+        ),
+        (-NUMERIC, "dx does not match the numerical gradient (relative error 1"),
+        (NUMERIC * (1 + 1e-4), "relative error 5e-05, allowed 1e-06"),
+        (np.where(NUMERIC > 20, np.nan, NUMERIC), "dx contains NaN or infinite values"),
+        (np.full((2, 2), np.inf), "dx contains NaN or infinite values"),
+        (NUMERIC.T[:1], "dx has shape (1, 2); expected (2, 2)"),
+        (None, "dx should be a numpy array; got None"),
+        (Opaque("Foo"), "dx should be a numpy array; got an object of type Foo"),
+    ],
+)
+def test_assert_gradient_fails(got: Any, message: str) -> None:
+    with fails(message):
+        assert_gradient(got, NUMERIC, "dx")
+
+
+def test_assert_gradient_tolerance_and_nan_reference() -> None:
+    assert assert_gradient(NUMERIC * (1 + 1e-4), NUMERIC, "dx", tol=1e-3) == pytest.approx(5e-5, rel=1e-3)
+    with fails("relative error nan"):
+        assert_gradient(NUMERIC, np.where(NUMERIC > 20, np.nan, NUMERIC), "dx")

@@ -1,0 +1,227 @@
+"""Tests of the isolated worker (grader/worker.py and grader/_child.py) with real worker processes."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+
+import numpy as np
+import pytest
+
+from grader.errors import BadReturn, MissingFunction, StudentCrashed, StudentRaised, StudentTimeout
+from grader.notebook import Statement
+from grader.worker import Limits, LoadIssue, ProcessWorker
+
+LIMITS = Limits(call_seconds=1, statement_seconds=1)
+
+# (cell, line, code): what stage 1 would hand on for a small notebook.
+CODE = [
+    (1, 1, "import os, subprocess, sys\nimport numpy as np"),
+    (2, 1, "def add(a, b):\n    return a + b"),
+    (2, 4, "def fails(x):\n    y = x + 1\n    raise ValueError(f'bad {y}')"),
+    (3, 2, "def outer():\n    return fails(1)"),
+    (4, 1, "def helper(x):\n    return 'student'\n\ndef uses_helper(x):\n    return helper(x)"),
+    (5, 1, "def loop():\n    while True:\n        pass"),
+    (5, 4, "def leave(how):\n    if how == 'exit':\n        sys.exit(3)\n    os._exit(3)"),
+    (5, 8, "def segfault():\n    import ctypes\n    return ctypes.string_at(0)"),
+    (6, 1, "def shout(n):\n    print('x' * n)\n    return n"),
+    (6, 4, "def double_in_place(a):\n    a *= 2\n    return a"),
+    (6, 7, "def environ():\n    return dict(os.environ)"),
+    (6, 9, "def where():\n    return os.getpid(), os.getcwd()"),
+    (6, 11, "def spawn():\n    return subprocess.Popen(['sleep', '30']).pid"),
+    (7, 1, "def importer(name):\n    __import__(name)"),
+    (7, 3, "def cyclic():\n    a = []\n    a.append(a)\n    return a"),
+    (7, 7, "def helper_of_cycle():\n    a = []\n    a.append(a)\n    return helper(a)"),
+]
+
+
+def statements(code: list[tuple[int, int, str]]) -> list[Statement]:
+    return [Statement(cell, line, text) for cell, line, text in code]
+
+
+@pytest.fixture(scope="module")
+def worker() -> Iterator[ProcessWorker]:
+    with ProcessWorker(statements(CODE), helpers="", limits=LIMITS) as w:
+        assert w.load() == []
+        yield w
+
+
+@pytest.fixture
+def make() -> Iterator[Callable[[list[tuple[int, int, str]]], ProcessWorker]]:
+    """Workers started by one test, all closed after it."""
+    started: list[ProcessWorker] = []
+
+    def start(code: list[tuple[int, int, str]]) -> ProcessWorker:
+        started.append(ProcessWorker(statements(code), helpers="", limits=LIMITS))
+        return started[-1]
+
+    yield start
+    for w in started:
+        w.close()
+
+
+def running(pid: int) -> bool:
+    """True while ``pid`` is a live process (a zombie waiting for its parent to reap it is not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def wait_until_stopped(pid: int, seconds: float = 3.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while running(pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return not running(pid)
+
+
+def test_calls_return_values(worker: ProcessWorker) -> None:
+    assert worker.call("add", [2, 3]).value == 5
+    result = worker.call("add", [np.ones(3)], {"b": np.arange(3.0)})
+    np.testing.assert_array_equal(result.value, [1.0, 2.0, 3.0])
+    assert result.output == ""
+    assert {"add", "fails", "helper", "loop"} <= set(worker.defined())
+
+
+@pytest.mark.parametrize("name, args, depth", [("fails", [1], 1), ("outer", [], 2)])
+def test_student_exception_comes_back_with_its_location(
+    worker: ProcessWorker, name: str, args: list[int], depth: int
+) -> None:
+    with pytest.raises(StudentRaised) as info:
+        worker.call(name, args)
+    assert (info.value.exc_type, info.value.exc_message) == ("ValueError", "bad 2")
+    assert info.value.location == "cell 2, line 6"
+    assert str(info.value) == "ValueError: bad 2 (cell 2, line 6)"
+    assert [tuple(f) for f in info.value.frames] == [("<cell 3>", 3, "outer"), ("<cell 2>", 6, "fails")][
+        -depth:
+    ]
+
+
+def test_missing_function(worker: ProcessWorker) -> None:
+    with pytest.raises(MissingFunction, match=r"does not define nope\(\)"):
+        worker.call("nope", [])
+
+
+def test_sys_exit_is_just_an_exception(worker: ProcessWorker) -> None:
+    with pytest.raises(StudentRaised) as info:
+        worker.call("leave", ["exit"])
+    assert (info.value.exc_type, info.value.exc_message) == ("SystemExit", "3")
+    assert worker.call("add", [1, 1]).value == 2
+
+
+@pytest.mark.parametrize("name", ["grader", "grader.checks", "reference", "exercises.rnn_step_by_step"])
+def test_grader_packages_cannot_be_imported(worker: ProcessWorker, name: str) -> None:
+    with pytest.raises(StudentRaised, match="not allowed") as info:
+        worker.call("importer", [name])
+    assert info.value.exc_type == "ImportError"
+    assert worker.call("importer", ["json"]).value is None  # other imports work
+
+
+def test_standin_replaces_helper_for_one_call_only(worker: ProcessWorker) -> None:
+    asked: list[str] = []
+
+    def resolve(name: str) -> Callable[[int], str]:
+        asked.append(name)
+        return lambda x: f"reference {name}({x})"
+
+    result = worker.call("uses_helper", [7], standins=("helper",), resolve=resolve)
+    assert result.value == "reference helper(7)" and asked == ["helper"]
+    assert worker.call("uses_helper", [7]).value == "student"
+    assert worker.call("helper", [7]).value == "student"
+
+
+def test_standin_given_an_unencodable_value_keeps_the_channel_in_step(worker: ProcessWorker) -> None:
+    with pytest.raises(StudentRaised, match="cannot take") as info:
+        worker.call("helper_of_cycle", [], standins=("helper",), resolve=lambda name: lambda x: 0)
+    assert info.value.exc_type == "TypeError"
+    assert worker.call("add", [1, 2]).value == 3  # the next answer is the answer to the next call
+
+
+def test_unreturnable_value_is_bad_return(worker: ProcessWorker) -> None:
+    with pytest.raises(BadReturn, match="contains itself"):
+        worker.call("cyclic", [])
+    assert worker.call("add", [1, 2]).value == 3
+
+
+def test_output_is_captured_per_call_and_truncated(worker: ProcessWorker) -> None:
+    assert worker.call("shout", [3]).output == "xxx\n"
+    big = worker.call("shout", [10**6])
+    assert big.value == 10**6
+    assert len(big.output) < 25_000 and "more characters of output not kept" in big.output
+    assert worker.call("add", [1, 2]).output == ""
+
+
+def test_student_editing_its_input_does_not_change_the_callers_array(worker: ProcessWorker) -> None:
+    arr = np.ones(3)
+    np.testing.assert_array_equal(worker.call("double_in_place", [arr]).value, [2.0, 2.0, 2.0])
+    np.testing.assert_array_equal(arr, [1.0, 1.0, 1.0])
+
+
+def test_timeout_then_next_call_works(worker: ProcessWorker) -> None:
+    pid, _ = worker.call("where", []).value
+    with pytest.raises(StudentTimeout, match=r"loop\(\) did not finish within 1 s"):
+        worker.call("loop", [])
+    assert wait_until_stopped(pid)
+    new_pid, _ = worker.call("where", []).value
+    assert new_pid != pid
+    assert worker.call("add", [2, 2]).value == 4  # the statements were replayed into the new worker
+
+
+@pytest.mark.parametrize(
+    "name, args, reason", [("leave", ["os"], "exited with status 3"), ("segfault", [], "SIGSEGV")]
+)
+def test_crash_then_next_call_works(worker: ProcessWorker, name: str, args: list[str], reason: str) -> None:
+    with pytest.raises(StudentCrashed, match=reason):
+        worker.call(name, args)
+    assert worker.call("add", [2, 2]).value == 4
+
+
+def test_endless_statement_at_load_time_is_a_load_issue(make: Callable[..., ProcessWorker]) -> None:
+    w = make(
+        [(1, 1, "BEFORE = 1"), (2, 3, "while True:\n    pass"), (3, 1, "def both():\n    return BEFORE + 1")]
+    )
+    [issue] = w.load()
+    assert isinstance(issue, LoadIssue) and (issue.cell, issue.line) == (2, 3)
+    assert "did not finish within 1 s" in issue.message
+    assert w.call("both", []).value == 2  # defined before and after the endless statement
+
+
+def test_failing_statement_at_load_time_keeps_the_others(make: Callable[..., ProcessWorker]) -> None:
+    w = make([(1, 1, "import grader"), (1, 2, "X = 1 / 0"), (2, 1, "def f():\n    return 5")])
+    issues = w.load()
+    assert [(i.cell, i.line) for i in issues] == [(1, 1), (1, 2)]
+    assert "not allowed" in issues[0].message and "ZeroDivisionError" in issues[1].message
+    assert w.call("f", []).value == 5
+
+
+def test_parent_environment_is_not_inherited(
+    make: Callable[..., ProcessWorker], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GRADER_TEST_SECRET", "hunter2")
+    env = make(CODE).call("environ", []).value
+    assert "GRADER_TEST_SECRET" not in env and "hunter2" not in env.values()
+    assert env["HOME"] != os.environ.get("HOME")
+
+
+def test_close_ends_the_process_and_removes_its_directory(make: Callable[..., ProcessWorker]) -> None:
+    w = make(CODE)
+    pid, cwd = w.call("where", []).value
+    assert running(pid) and os.path.isdir(cwd)
+    w.close()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    assert not os.path.exists(cwd)
+
+
+def test_close_stops_processes_the_student_started(make: Callable[..., ProcessWorker]) -> None:
+    w = make(CODE)
+    child = w.call("spawn", []).value
+    assert running(child)
+    w.close()
+    assert wait_until_stopped(child)
