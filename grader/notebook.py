@@ -16,6 +16,7 @@ notebook, and only the handful of rules above matter for code that defines funct
 from __future__ import annotations
 
 import ast
+import builtins
 import json
 import re
 import warnings
@@ -83,6 +84,7 @@ _SAFE_NUMPY_CALLS = {
     "log",
     "dtype",
 }
+_BUILTINS = set(dir(builtins))
 _DEF_NAME = re.compile(r"^(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)", re.MULTILINE)
 
 
@@ -200,7 +202,7 @@ def extract(nb: Any) -> Source:
             continue
         lines = text.split("\n")
         for node in tree.body:
-            if not _keep(node):
+            if not _keep(node, top_names):
                 continue
             code = _segment(lines, node)
             defines = _defined_names(node)
@@ -263,15 +265,16 @@ def _pass_like(line: str) -> str:
     return f"{indent}pass"
 
 
-def _keep(node: ast.stmt) -> bool:
+def _keep(node: ast.stmt, known: set[str]) -> bool:
+    """Imports, definitions, and constants built only from names defined by statements kept before."""
     if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return True
     if isinstance(node, ast.Assign):
-        return all(_simple_target(t) for t in node.targets) and _constant(node.value)
+        return all(_simple_target(t) for t in node.targets) and _constant(node.value, known)
     if isinstance(node, ast.AnnAssign):
-        return node.value is not None and _simple_target(node.target) and _constant(node.value)
+        return node.value is not None and _simple_target(node.target) and _constant(node.value, known)
     if isinstance(node, ast.Try):
-        return all(_keep(n) for n in node.body)
+        return all(_keep(n, known) for n in node.body)
     return False
 
 
@@ -283,16 +286,37 @@ def _simple_target(target: ast.expr) -> bool:
     return isinstance(target, ast.Starred) and _simple_target(target.value)
 
 
-def _constant(expr: ast.expr) -> bool:
-    """True for expressions that only build values: no calls but to pure constructors."""
+def _constant(expr: ast.expr, known: set[str]) -> bool:
+    """True for expressions that only build values (no calls but to pure constructors) from known names.
+
+    A test cell's ``parameters = {"Waa": Waa, ...}`` refers to variables made by dropped demo code: kept,
+    it would only fail when loaded, so it is left out.
+    """
     for node in ast.walk(expr):
         if isinstance(node, (ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr)):
             return False
         if isinstance(node, ast.Call) and not _safe_call(node.func):
             return False
-        if isinstance(node, ast.Lambda):
-            continue
-    return True
+    return _free_names(expr) <= known | _BUILTINS
+
+
+def _free_names(expr: ast.expr) -> set[str]:
+    """Names an expression reads when evaluated (lambda bodies run later; comprehension targets are bound)."""
+    if isinstance(expr, ast.Lambda):
+        return set()
+    if isinstance(expr, ast.Name):
+        return {expr.id} if isinstance(expr.ctx, ast.Load) else set()
+    names: set[str] = set()
+    bound: set[str] = set()
+    if isinstance(expr, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+        for gen in expr.generators:
+            bound |= {n.id for n in ast.walk(gen.target) if isinstance(n, ast.Name)}
+    for child in ast.iter_child_nodes(expr):
+        if isinstance(child, ast.expr):
+            names |= _free_names(child)
+        elif isinstance(child, ast.comprehension):
+            names |= _free_names(child.iter) | set().union(*(_free_names(c) for c in child.ifs))
+    return names - bound
 
 
 def _safe_call(func: ast.expr) -> bool:

@@ -245,3 +245,17 @@ def test_assignment_is_read_from_metadata(
     tmp_path: Path, metadata: dict[str, Any], assignment: str | None
 ) -> None:
     assert read(tmp_path, DEF_F, **metadata).assignment == assignment
+
+
+def test_constants_built_from_dropped_demo_variables_are_left_out(tmp_path: Path) -> None:
+    demo = "np.random.seed(1)\nWaa = np.random.randn(5, 5)\nparameters = {'Waa': Waa}\nn = len(parameters)"
+    kept_cell = "\n".join(
+        [
+            "LR = 0.01",
+            "HALF = LR / 2",
+            "TABLE = {c: i for i, c in enumerate('ab')}",
+            "scale = lambda z: z * HIDDEN",
+        ]
+    )
+    source = read(tmp_path, "import numpy as np", demo, kept_cell)
+    assert [s.code for s in source.statements] == ["import numpy as np", *kept_cell.split("\n")]

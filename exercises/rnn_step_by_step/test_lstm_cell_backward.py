@@ -8,12 +8,13 @@ import pytest
 from exercises.rnn_step_by_step._inputs import (
     GRAD_CELL_CASES,
     LSTM_GATES,
+    assert_gradients_dict,
     cell_inputs,
     lstm_cell_gradients,
     lstm_parameters,
     pick,
 )
-from grader import assert_gradient, assert_keys, exercise, points
+from grader import assert_gradient, exercise, points
 
 pytestmark = exercise("lstm_cell_backward")
 WEIGHTS = tuple(f"dW{g}" for g in LSTM_GATES)
@@ -29,8 +30,8 @@ def run(student, reference, case):
 
 @points(1)
 def test_keys(student, reference):
-    """Returns a dict with keys dxt, da_prev, dc_prev, dWf, dbf, dWi, dbi, dWc, dbc, dWo, dbo"""
-    assert_keys(run(student, reference, GRAD_CELL_CASES[0]), KEYS, "the gradients dict")
+    """Returns a dict of arrays with keys dxt, da_prev, dc_prev, dWf, dbf, dWi, dbi, dWc, dbc, dWo, dbo"""
+    assert_gradients_dict(run(student, reference, GRAD_CELL_CASES[0]), KEYS, "lstm_cell_backward")
 
 
 GROUPS = [

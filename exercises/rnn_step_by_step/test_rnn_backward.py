@@ -5,8 +5,15 @@ The reference rnn_cell_backward stands in for the student's while this exercise 
 
 import pytest
 
-from exercises.rnn_step_by_step._inputs import GRAD_SEQ_CASES, pick, rnn_gradients, rnn_parameters, seq_inputs
-from grader import assert_gradient, assert_keys, exercise, points
+from exercises.rnn_step_by_step._inputs import (
+    GRAD_SEQ_CASES,
+    assert_gradients_dict,
+    pick,
+    rnn_gradients,
+    rnn_parameters,
+    seq_inputs,
+)
+from grader import assert_gradient, exercise, points
 
 pytestmark = exercise("rnn_backward", uses=("rnn_cell_backward",))
 KEYS = ("dx", "da0", "dWax", "dWaa", "dba")
@@ -20,8 +27,8 @@ def run(student, reference, case):
 
 @points(1)
 def test_keys(student, reference):
-    """Returns a dict with keys dx, da0, dWax, dWaa, dba"""
-    assert_keys(run(student, reference, GRAD_SEQ_CASES[0]), KEYS, "the gradients dict")
+    """Returns a dict of arrays with keys dx, da0, dWax, dWaa, dba"""
+    assert_gradients_dict(run(student, reference, GRAD_SEQ_CASES[0]), KEYS, "rnn_backward")
 
 
 @pytest.mark.parametrize("case", GRAD_SEQ_CASES, ids=lambda c: c.id)

@@ -7,12 +7,13 @@ import pytest
 
 from exercises.rnn_step_by_step._inputs import (
     GRAD_CELL_CASES,
+    assert_gradients_dict,
     cell_inputs,
     pick,
     rnn_cell_gradients,
     rnn_parameters,
 )
-from grader import assert_gradient, assert_keys, exercise, points
+from grader import assert_gradient, exercise, points
 
 pytestmark = exercise("rnn_cell_backward")
 KEYS = ("dxt", "da_prev", "dWax", "dWaa", "dba")
@@ -26,8 +27,8 @@ def run(student, reference, case):
 
 @points(1)
 def test_keys(student, reference):
-    """Returns a dict with keys dxt, da_prev, dWax, dWaa, dba"""
-    assert_keys(run(student, reference, GRAD_CELL_CASES[0]), KEYS, "the gradients dict")
+    """Returns a dict of arrays with keys dxt, da_prev, dWax, dWaa, dba"""
+    assert_gradients_dict(run(student, reference, GRAD_CELL_CASES[0]), KEYS, "rnn_cell_backward")
 
 
 @pytest.mark.parametrize("case", GRAD_CELL_CASES, ids=lambda c: c.id)
