@@ -21,7 +21,6 @@ class CheckResult:
     message: str
     hint: str | None = None
     visibility: Visibility = "visible"
-    kind: str = "value"  # shape | value | gradient | cache | ... free text for reports
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
