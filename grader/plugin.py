@@ -129,13 +129,29 @@ def _message(exc: BaseException) -> tuple[str, str | None, str]:
 
 
 class GradingPlugin:
-    """Registered with ``pytest.main(plugins=[...])`` for one submission."""
+    """Registered with ``pytest.main(plugins=[...])``; grades one submission at a time.
 
-    def __init__(self, session: GradingSession) -> None:
-        self.session = session
+    The suites are collected once; :meth:`begin` points the fixtures at the next submission's session
+    and clears the outcomes, so one pytest session can grade many submissions.
+    """
+
+    def __init__(self, session: GradingSession | None = None) -> None:
+        self._session = session
         self.outcomes: dict[str, CheckOutcome] = {}
         self.collect_errors: list[str] = []
         self._order = 0
+
+    def begin(self, session: GradingSession) -> None:
+        """Grade the next submission: its checks use ``session``; earlier outcomes are dropped."""
+        self._session = session
+        self.outcomes = {}
+        self._order = 0
+
+    @property
+    def session(self) -> GradingSession:
+        if self._session is None:
+            raise RuntimeError("no submission is being graded")
+        return self._session
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:

@@ -6,13 +6,16 @@ one function (that exercise must lose points, and no other).
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from grader import assignments
-from grader.grading import grade_notebook
+from grader.grading import grade_notebook, grade_stream
+from grader.result import SubmissionResult
 
 CORPUS = Path(__file__).parent / "files" / "submissions"
 EXPECTED = json.loads((CORPUS / "expected.json").read_text())
@@ -61,3 +64,43 @@ def test_unreadable_notebook_without_assignment(tmp_path: Path) -> None:
     result = grade_notebook(path)
     assert result.score == 0 and result.assignment is None
     assert result.error is not None and "not a Jupyter notebook" in result.error
+
+
+def test_stream_grades_each_job_like_grade_notebook() -> None:
+    paths = [CORPUS / e["notebook"] for e in EXPECTED[:3]]
+    results: dict[int, dict[str, object]] = {}
+    grade_stream(enumerate(paths), lambda key, r: results.update({key: r.to_json()}), RNN)
+    for key, path in enumerate(paths):
+        alone = grade_notebook(path, RNN).to_json()
+        assert {**results[key], "duration_s": 0} == {**alone, "duration_s": 0}
+
+
+def test_stream_reports_a_broken_suite_on_every_submission(tmp_path: Path) -> None:
+    (tmp_path / "test_rnn_forward.py").write_text("def broken(:\n")
+    broken = dataclasses.replace(RNN, name="broken", directory=tmp_path, exercises=("rnn_forward",))
+    results: list[SubmissionResult] = []
+    grade_stream(
+        [(0, CORPUS / EXPECTED[0]["notebook"]), (1, CORPUS / EXPECTED[1]["notebook"])],
+        lambda _, r: results.append(r),
+        broken,
+    )
+    assert len(results) == 2
+    for result in results:
+        assert result.score == 0 and result.error is not None
+        assert "graded suites of 'broken' could not be run" in result.error
+
+
+def test_stream_stops_when_the_consumer_raises() -> None:
+    taken: list[int] = []
+
+    def jobs() -> Iterator[tuple[int, Path]]:
+        for key, entry in enumerate(EXPECTED[:3]):
+            taken.append(key)
+            yield key, CORPUS / entry["notebook"]
+
+    def stop(key: int, result: SubmissionResult) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        grade_stream(jobs(), stop, RNN)
+    assert taken == [0]
