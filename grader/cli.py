@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from . import assignments
+from .batch import run_batch
 from .errors import GraderError, UsageError
+from .gradebook import Gradebook, export_csv
 from .grading import grade_notebook
-from .reports import render_table, write_reports
-from .result import SubmissionResult
+from .reports import render_table
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,10 +30,17 @@ def _parser() -> argparse.ArgumentParser:
         "--fail-under", type=float, metavar="PCT", help="exit 1 when a submission scores under PCT percent"
     )
     run.add_argument("-j", "--jobs", type=int, default=1, help="submissions graded in parallel (default 1)")
+    run.add_argument("--gradebook", metavar="FILE", help="the gradebook (default: OUTDIR/gradebook.sqlite)")
+    run.add_argument("--dask", metavar="ADDRESS", help="grade on the Dask cluster whose scheduler is ADDRESS")
     check = sub.add_parser("check", help="run only the visible checks on a notebook and print feedback")
     check.add_argument("notebook", help="the notebook to check")
     check.add_argument("-a", "--assignment", help="the assignment (default: from the notebook)")
     sub.add_parser("list", help="list the shipped assignments and their exercises")
+    export = sub.add_parser("export", help="the gradebook as CSV: a row per student, a column per exercise")
+    export.add_argument(
+        "--gradebook", default="grader-report/gradebook.sqlite", metavar="FILE", help="(default: %(default)s)"
+    )
+    export.add_argument("-o", "--output", metavar="CSV", help="the CSV file (default: standard output)")
     return parser
 
 
@@ -64,25 +70,6 @@ def _stems(paths: Sequence[Path]) -> list[str]:
     return stems
 
 
-def _grade_one(path: str, assignment: str | None) -> dict[str, Any]:
-    chosen = assignments.load(assignment) if assignment else None
-    return grade_notebook(path, chosen).to_json()
-
-
-def _grade_all(
-    paths: list[Path], assignment: str | None, jobs: int
-) -> Iterator[tuple[int, SubmissionResult]]:
-    if jobs <= 1 or len(paths) == 1:
-        chosen = assignments.load(assignment) if assignment else None
-        for index, path in enumerate(paths):
-            yield index, grade_notebook(path, chosen)
-        return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(_grade_one, str(p), assignment): i for i, p in enumerate(paths)}
-        for future in as_completed(futures):
-            yield futures[future], SubmissionResult.from_json(future.result())
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     if args.assignment:
         assignments.load(args.assignment)  # an unknown name is a usage error before any work
@@ -91,20 +78,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     paths = _notebooks(args.paths)
     stems = _stems(paths)
     outdir = Path(args.outdir)
-    results: list[SubmissionResult | None] = [None] * len(paths)
-    show_progress = sys.stderr.isatty() and len(paths) > 1
-    for done, (index, result) in enumerate(_grade_all(paths, args.assignment, args.jobs), start=1):
-        write_reports(result, outdir, stems[index])
-        results[index] = result
-        if show_progress:
-            print(
-                f"\r[{done}/{len(paths)}] {result.submission[:50]:<50}", end="", file=sys.stderr, flush=True
-            )
-    if show_progress:
-        print(file=sys.stderr)
-    graded = [r for r in results if r is not None]
+    book = Path(args.gradebook) if args.gradebook else outdir / "gradebook.sqlite"
+    batch = run_batch(paths, stems, outdir, book, assignment=args.assignment, jobs=args.jobs, dask=args.dask)
+    graded = batch.results
     print(render_table(graded))
-    print(f"\nReports in {outdir}/")
+    print(f"\nReports in {outdir}/; gradebook {book}: {batch.graded} graded, {batch.reused} already there")
     if args.fail_under is not None:
         low = [r for r in graded if r.max_score == 0 or 100 * r.score / r.max_score < args.fail_under]
         if low:
@@ -132,9 +110,22 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    if not Path(args.gradebook).is_file():
+        raise UsageError(f"no gradebook at {args.gradebook}", hint="give the file with --gradebook")
+    with Gradebook(args.gradebook) as book:
+        if args.output is None:
+            export_csv(book, sys.stdout)
+        else:
+            with open(args.output, "w", newline="", encoding="utf-8") as out:
+                rows = export_csv(book, out)
+            print(f"{rows} students written to {args.output}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    commands = {"run": cmd_run, "check": cmd_check, "list": cmd_list}
+    commands = {"run": cmd_run, "check": cmd_check, "list": cmd_list, "export": cmd_export}
     try:
         return commands[args.command](args)
     except GraderError as exc:

@@ -1,0 +1,103 @@
+"""``grader run`` over many submissions: take what the gradebook already has, grade the rest (in this
+process, in N processes with ``-j N``, or on a Dask cluster), and as each result arrives write its
+reports, commit it to the gradebook and advance the progress bar.
+
+Whichever way a result was produced (serial, ``-j N``, Dask, or found in the gradebook) it is the same,
+apart from ``duration_s``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm import tqdm
+
+from . import assignments
+from .gradebook import Gradebook, assignment_spec, submission_key
+from .grading import grade_stream
+from .parallel import grade_parallel
+from .reports import write_reports
+from .result import SubmissionResult
+from .worker import Limits
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What a batch did: every submission's result (in the order given), and how many were graded now
+    and how many were found in the gradebook."""
+
+    results: list[SubmissionResult]
+    graded: int
+    reused: int
+
+
+def run_batch(
+    paths: Sequence[Path],
+    stems: Sequence[str],
+    outdir: Path,
+    gradebook: Path,
+    *,
+    assignment: str | None = None,
+    jobs: int = 1,
+    dask: str | None = None,
+    limits: Limits | None = None,
+) -> Batch:
+    """Grade ``paths`` (reports ``OUTDIR/<stem>.json`` and ``.html``), resuming from ``gradebook``."""
+    chosen = assignments.load(assignment) if assignment else None
+    spec = assignment_spec(chosen)
+    keys = [_key(path, spec) for path in paths]
+    results: list[SubmissionResult | None] = [None] * len(paths)
+    counts = {True: 0, False: 0}
+    with Gradebook(gradebook) as book, _progress(len(paths)) as advance:
+        book.start_run()
+
+        def finish(index: int, result: SubmissionResult, graded: bool = True) -> None:
+            write_reports(result, outdir, stems[index])
+            book.record(stems[index], paths[index], keys[index], result, graded=graded)
+            results[index] = result
+            counts[graded] += 1
+            advance()
+
+        stored = book.lookup(keys)
+        todo: list[tuple[int, Path]] = []
+        for index, (path, key) in enumerate(zip(paths, keys, strict=True)):
+            if key in stored:
+                finish(index, dataclasses.replace(stored[key], submission=path.name), graded=False)
+            else:
+                todo.append((index, path))
+        if dask:
+            from .distributed import grade_on_dask  # Dask is optional; its import is slow
+
+            grade_on_dask(dask, todo, finish, assignment)
+        elif jobs > 1 and len(todo) > 1:
+            grade_parallel(todo, finish, assignment, jobs, limits=limits)
+        else:
+            grade_stream(todo, finish, chosen, limits=limits)
+    done = [r for r in results if r is not None]
+    return Batch(done, graded=counts[True], reused=counts[False])
+
+
+def _key(path: Path, spec: str) -> str:
+    try:
+        return submission_key(path.read_bytes(), spec)
+    except OSError:
+        return f"unreadable:{path}"  # graded (and reported) as unreadable; never found again
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[], object]]:
+    """A progress bar on a terminal, advanced by the function yielded; nothing is shown when stderr is not
+    a terminal, in CI, or for one notebook."""
+    quiet = total <= 1 or not sys.stderr.isatty() or bool(os.environ.get("CI"))
+    tqdm.monitor_interval = 0  # no monitor thread: grading processes are forked while the bar is shown
+    bar = tqdm(total=total, unit="notebook", disable=quiet, file=sys.stderr, leave=False)
+    try:
+        yield lambda: bar.update(1)
+    finally:
+        bar.close()
