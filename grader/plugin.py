@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import pickle
 import time
 import zlib
 from collections.abc import Generator
@@ -78,7 +79,7 @@ class GradingSession:
         self.output: dict[str, list[str]] = {}
 
     def call(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], uses: tuple[str, ...]) -> Any:
-        key = hashlib.blake2b(_codec.encode([name, list(args), kwargs, list(uses)]), digest_size=16).digest()
+        key = _memo_key([name, list(args), kwargs, list(uses)])
         if key not in self.memo:
             self.memo[key] = self._call(name, args, kwargs, uses)
         outcome = self.memo[key]
@@ -111,6 +112,18 @@ class GradingSession:
         return func
 
 
+def _memo_key(call: list[Any]) -> bytes:
+    """A digest of a call's name and arguments (the checks' own values, never the student's).
+
+    pickle only serializes here, it never loads; it is an exact, fast byte image of arrays and
+    containers. Values equal but built differently may get different keys: that only costs a call."""
+    try:
+        data = pickle.dumps(call, protocol=5)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        data = _codec.encode(call)
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
 def _message(exc: BaseException) -> tuple[str, str | None, str]:
     """The student-facing message, hint and failure kind of an exception raised by a check."""
     if isinstance(exc, CheckFailed):
@@ -135,6 +148,8 @@ class GradingPlugin:
     and clears the outcomes, so one pytest session can grade many submissions.
     """
 
+    _item: pytest.Item  # the test being run
+
     def __init__(self, session: GradingSession | None = None) -> None:
         self._session = session
         self.outcomes: dict[str, CheckOutcome] = {}
@@ -157,9 +172,15 @@ class GradingPlugin:
         if report.failed:
             self.collect_errors.append(f"{report.nodeid}: {str(report.longrepr).strip().splitlines()[-1]}")
 
+    # The fixtures read the test being run from the plugin (set by pytest_runtest_setup) rather than
+    # asking for pytest's ``request``: that request costs a fixture definition per test and submission.
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        self._item = item
+
     @pytest.fixture
-    def student(self, request: pytest.FixtureRequest) -> StudentProxy:
-        marker = request.node.get_closest_marker("exercise")
+    def student(self) -> StudentProxy:
+        marker = self._item.get_closest_marker("exercise")
         uses = tuple(marker.kwargs.get("uses", ())) if marker else ()
         return StudentProxy(self.session, uses)
 
@@ -168,8 +189,8 @@ class GradingPlugin:
         return self.session.reference
 
     @pytest.fixture
-    def rng(self, request: pytest.FixtureRequest) -> np.random.Generator:
-        return np.random.default_rng(zlib.crc32(request.node.nodeid.split("::", 1)[-1].encode()))
+    def rng(self) -> np.random.Generator:
+        return np.random.default_rng(zlib.crc32(self._item.nodeid.split("::", 1)[-1].encode()))
 
     def pytest_configure(self, config: pytest.Config) -> None:
         config.addinivalue_line("markers", "exercise(name, uses=()): the graded function of a module")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
 import json
 import os
@@ -106,6 +107,20 @@ def test_a_changed_notebook_is_graded_again(classroom: Path, tmp_path: Path) -> 
     with Gradebook(book) as opened:
         alice = dict(opened.current())[Path(NOTEBOOKS[0]).stem]
     assert alice.score < 100 and alice.submission == NOTEBOOKS[0]
+
+    assert main(["export", "--gradebook", str(book), "-o", str(tmp_path / "grades.csv")]) == 0
+    with open(tmp_path / "grades.csv", newline="") as grades:
+        rows = {row["student"]: row for row in csv.DictReader(grades)}
+    assert sorted(rows) == sorted(
+        ["broken", "correct_01_classic_2018-2", *(Path(n).stem for n in NOTEBOOKS[:2])]
+    )
+    assert (
+        rows["correct_02_modern_2021"]["total"] == "100"
+        and rows["correct_02_modern_2021"]["rnn_forward"] == "10"
+    )
+    assert float(rows[Path(NOTEBOOKS[0]).stem]["total"]) == alice.score
+    assert float(rows[Path(NOTEBOOKS[0]).stem]["rnn_backward"]) < 10  # the mistake of the new notebook
+    assert "not valid JSON" in rows["broken"]["error"] and rows["broken"]["total"] == "0"
 
 
 def _graded(book: Path) -> dict[str, tuple[int, float]]:

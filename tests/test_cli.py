@@ -36,7 +36,11 @@ def test_folder_with_a_broken_notebook_goes_on(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "argv",
-    [["run", "/no/such/notebook.ipynb"], ["run", str(GOOD), "-a", "no_such_assignment"]],
+    [
+        ["run", "/no/such/notebook.ipynb"],
+        ["run", str(GOOD), "-a", "no_such_assignment"],
+        ["export", "--gradebook", "/no/such/gradebook.sqlite"],
+    ],
 )
 def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 2

@@ -1,0 +1,130 @@
+"""Grading a class: N generated submissions with ``grader run -j 1`` and ``-j 2``, against executing a
+sample of the same notebooks with nbclient, all measured in the same run.
+
+The submissions are written by the corpus generator (``tests/files/submissions/build.py``): about half
+are correct (nine ways of writing the ten functions), the others have one realistic mistake; each
+notebook carries its student's name, so every file is different and nothing is graded twice. The
+results are checked against what each notebook must lose. Each grading run is a fresh ``grader run``
+process with its own gradebook, as an instructor would start it. Needs ``pip install ".[bench]"``.
+
+    python benchmarks/bench_batch.py [-n 1000] [--sample 10] [--jobs 1 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import importlib.util
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_grade import NOT_EXECUTABLE, execute
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD = ROOT / "tests" / "files" / "submissions" / "build.py"
+
+
+def _generator() -> Any:
+    spec = importlib.util.spec_from_file_location("corpus_build", BUILD)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def make_class(folder: Path, count: int, seed: int = 0) -> dict[str, list[str]]:
+    """Write ``count`` notebooks into ``folder``; returns what each must lose (file stem -> exercises)."""
+    build = _generator()
+    bases = []
+    for spec in build.correct_specs() + build.mistake_specs():
+        bases.append((spec, build.to_notebook(spec, build.cells_for(spec), None)))
+    correct = [b for b in bases if not b[0].loses]
+    mistaken = [b for b in bases if b[0].loses]
+    rng = random.Random(seed)
+    expected = {}
+    for index in range(count):
+        spec, base = rng.choice(correct if rng.random() < 0.5 else mistaken)
+        stem = f"student_{index:04d}_{spec.name}"
+        nb = copy.deepcopy(base)
+        nb.cells.insert(0, {"cell_type": "markdown", "id": f"student-{index}", "metadata": {},
+                            "source": f"Submitted by student {index:04d}"})  # fmt: skip
+        (folder / f"{stem}.ipynb").write_text(json.dumps(nb, indent=1))
+        expected[stem] = list(spec.loses)
+    return expected
+
+
+def grade(path: Path, outdir: Path, jobs: int) -> float:
+    """Seconds for ``grader run PATH`` in a fresh process, with a fresh gradebook in ``outdir``."""
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "grader", "run", str(path), "-o", str(outdir), "-j", str(jobs)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - start
+
+
+def mismatches(outdir: Path, expected: dict[str, list[str]]) -> list[str]:
+    wrong = []
+    for stem, loses in expected.items():
+        data = json.loads((outdir / f"{stem}.json").read_text())
+        losing = sorted(e["name"] for e in data["exercises"] if e["score"] < e["max_score"])
+        if data["error"] or losing != sorted(loses):
+            wrong.append(f"{stem}: loses {losing}, expected {sorted(loses)} ({data['error']})")
+    return wrong
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=1000, help="submissions to generate and grade")
+    parser.add_argument("--sample", type=int, default=10, help="notebooks to execute with nbclient")
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2], help="values of -j to measure")
+    parser.add_argument("--single", type=int, default=3, help="runs of `grader run` on one notebook")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "class"
+        folder.mkdir()
+        expected = make_class(folder, args.n)
+        paths = sorted(folder.glob("*.ipynb"))
+        lines = []
+
+        single = sorted(grade(paths[0], Path(tmp) / f"single{i}", 1) for i in range(args.single))
+        median = single[len(single) // 2]
+        lines.append(f"grader run on one notebook (fresh process, median of {args.single}): {median:.2f} s")
+
+        rates = {}
+        for jobs in args.jobs:
+            outdir = Path(tmp) / f"reports-j{jobs}"
+            seconds = grade(folder, outdir, jobs)
+            wrong = mismatches(outdir, expected)
+            rates[jobs] = seconds / args.n
+            lines.append(
+                f"grader run -j {jobs}: {args.n} notebooks in {seconds:.1f} s = {args.n / seconds:.1f} "
+                f"notebooks/s, {seconds / args.n:.3f} s/notebook; {len(wrong)} graded wrong"
+            )
+            lines += [f"  {w}" for w in wrong[:5]]
+
+        sample = [p for p in paths if not any(p.name.endswith(n) for n in NOT_EXECUTABLE)][: args.sample]
+        executed = execute(sample)
+        per_exec = executed / len(sample)
+        lines.append(
+            f"nbclient execute: {len(sample)} notebooks in {executed:.1f} s = {per_exec:.3f} s/notebook"
+        )
+        for jobs, per in rates.items():
+            lines.append(
+                f"ratio -j {jobs}: grading is {per_exec / per:.1f}x faster per notebook than executing"
+            )
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
