@@ -16,7 +16,9 @@ import argparse
 import copy
 import importlib.util
 import json
+import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -61,15 +63,36 @@ def make_class(folder: Path, count: int, seed: int = 0) -> dict[str, list[str]]:
     return expected
 
 
-def grade(path: Path, outdir: Path, jobs: int) -> float:
-    """Seconds for ``grader run PATH`` in a fresh process, with a fresh gradebook in ``outdir``."""
-    start = time.perf_counter()
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def grade(path: Path, outdir: Path, jobs: int) -> tuple[float, float]:
+    """Wall-clock and CPU seconds (all its processes) of ``grader run PATH`` in a fresh process, with a
+    fresh gradebook in ``outdir``. CPU time says what the run costs even when others share the cores."""
+    start, cpu = time.perf_counter(), _children_cpu()
     subprocess.run(
         [sys.executable, "-m", "grader", "run", str(path), "-o", str(outdir), "-j", str(jobs)],
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _children_cpu() - cpu
+
+
+def worker_start(count: int = 20) -> float:
+    """Seconds from starting a worker to its first answer (Python, numpy, the helpers): what every
+    submission pays before its own work."""
+    from grader import assignments
+    from grader.notebook import Statement
+    from grader.worker import ProcessWorker
+
+    helpers = str(assignments.load("rnn_step_by_step").helpers)
+    start = time.perf_counter()
+    for _ in range(count):
+        with ProcessWorker([Statement(1, 1, "x = 1")], helpers=helpers) as worker:
+            worker.load()
+    return (time.perf_counter() - start) / count
 
 
 def mismatches(outdir: Path, expected: dict[str, list[str]]) -> list[str]:
@@ -96,21 +119,30 @@ def main() -> int:
         paths = sorted(folder.glob("*.ipynb"))
         lines = []
 
-        single = sorted(grade(paths[0], Path(tmp) / f"single{i}", 1) for i in range(args.single))
+        single = sorted(grade(paths[0], Path(tmp) / f"single{i}", 1)[0] for i in range(args.single))
         median = single[len(single) // 2]
         lines.append(f"grader run on one notebook (fresh process, median of {args.single}): {median:.2f} s")
 
         rates = {}
         for jobs in args.jobs:
             outdir = Path(tmp) / f"reports-j{jobs}"
-            seconds = grade(folder, outdir, jobs)
+            seconds, cpu = grade(folder, outdir, jobs)
             wrong = mismatches(outdir, expected)
             rates[jobs] = seconds / args.n
             lines.append(
                 f"grader run -j {jobs}: {args.n} notebooks in {seconds:.1f} s = {args.n / seconds:.1f} "
-                f"notebooks/s, {seconds / args.n:.3f} s/notebook; {len(wrong)} graded wrong"
+                f"notebooks/s, {seconds / args.n:.3f} s/notebook, CPU {cpu / args.n:.3f} s/notebook; "
+                f"{len(wrong)} graded wrong"
             )
             lines += [f"  {w}" for w in wrong[:5]]
+        started = worker_start()
+        lines.append(
+            f"worker start (to its first answer): {started:.3f} s, "
+            f"{100 * started / rates[min(rates)]:.0f}% of the -j {min(rates)} time per notebook"
+        )
+        lines.append(
+            f"load average at the end: {os.getloadavg()[0]:.2f} (others sharing the cores slow all of it)"
+        )
 
         sample = [p for p in paths if not any(p.name.endswith(n) for n in NOT_EXECUTABLE)][: args.sample]
         executed = execute(sample)

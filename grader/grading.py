@@ -7,12 +7,14 @@ broken function all end up in the result with a message, and the other exercises
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import pytest
 
@@ -22,10 +24,16 @@ from .errors import GraderError, NotebookError
 from .notebook import Source, read_notebook
 from .plugin import CheckOutcome, GradingPlugin, GradingSession
 from .result import CheckResult, ExerciseResult, Notice, SourceSpan, SubmissionResult, exercise_status
-from .worker import Limits, ProcessWorker
+from .worker import Limits, LoadIssue, ProcessWorker
 
 _INI = Path(__file__).with_name("suite.ini")
 Key = TypeVar("Key")
+GROUP = 8  # submissions checked side by side: pytest's cost per check is shared by them
+
+
+def _batched(jobs: Iterator[tuple[Key, str | Path]], size: int) -> Iterator[list[tuple[Key, str | Path]]]:
+    while group := list(itertools.islice(jobs, max(1, size))):
+        yield group
 
 
 def grader_version() -> str:
@@ -61,17 +69,33 @@ def grade_stream(
     *,
     limits: Limits | None = None,
     visible_only: bool = False,
+    group: int = GROUP,
 ) -> None:
     """Grade each ``(key, path)`` of ``jobs``, calling ``on_result(key, result)`` as each one finishes.
 
     One pytest session serves the whole stream: the suites are collected and imported once, and what
     they cache (reference gradients) is computed once, so a submission costs only its own checks.
-    ``jobs`` is consumed lazily, one submission at a time, so it may be fed while results come in.
-    Without ``assignment`` the suites of every shipped assignment are collected, and each notebook's
-    metadata or definitions choose among them.
+    Submissions are checked ``group`` at a time, side by side (see :func:`grade_groups`). Without
+    ``assignment`` the suites of every shipped assignment are collected, and each notebook's metadata or
+    definitions choose among them.
     """
+    grade_groups(_batched(iter(jobs), group), on_result, assignment, limits=limits, visible_only=visible_only)
+
+
+def grade_groups(
+    groups: Iterable[Sequence[tuple[Key, str | Path]]],
+    on_result: Callable[[Key, SubmissionResult], None],
+    assignment: Assignment | None = None,
+    *,
+    limits: Limits | None = None,
+    visible_only: bool = False,
+) -> None:
+    """Like :func:`grade_stream`, for jobs already in groups: the submissions of a group are checked side
+    by side, one worker each, with every check set up and reported by pytest once for the group and
+    called once per submission. ``groups`` is consumed lazily, a group at a time, so it may be fed while
+    results come in. The results are the same whatever the grouping."""
     candidates = (assignment,) if assignment else tuple(assignments.load(n) for n in assignments.available())
-    loop = _SessionLoop(iter(jobs), on_result, assignment, candidates, limits, visible_only)
+    loop = _SessionLoop(iter(groups), on_result, assignment, candidates, limits, visible_only)
     args = [str(a.suite(e)) for a in candidates for e in a.exercises]
     args += [
         "-c",
@@ -93,20 +117,34 @@ def grade_stream(
     loop.close(code)
 
 
+@dataclass
+class _Submission(Generic[Key]):
+    """A submission read and matched to its assignment, waiting for its checks."""
+
+    key: Key
+    path: Path
+    source: Source
+    assignment: Assignment
+    error: str | None  # the notebook could not be read: it is graded as empty
+    prepared_s: float
+    issues: list[LoadIssue] = field(default_factory=list)
+
+
 class _SessionLoop(Generic[Key]):
-    """A pytest plugin that replaces the run loop: for each job, grade the notebook with the collected
-    items. Exceptions (a failing ``on_result``, Ctrl-C) are kept and raised after pytest has closed."""
+    """A pytest plugin that replaces the run loop: for each group of jobs, grade the notebooks with the
+    collected items. Exceptions (a failing ``on_result``, Ctrl-C) are kept and raised after pytest has
+    closed its session."""
 
     def __init__(
         self,
-        jobs: Iterator[tuple[Key, str | Path]],
+        groups: Iterator[Sequence[tuple[Key, str | Path]]],
         on_result: Callable[[Key, SubmissionResult], None],
         assignment: Assignment | None,
         candidates: tuple[Assignment, ...],
         limits: Limits | None,
         visible_only: bool,
     ) -> None:
-        self.jobs = jobs
+        self.groups = groups
         self.on_result = on_result
         self.assignment = assignment
         self.candidates = candidates
@@ -126,10 +164,20 @@ class _SessionLoop(Generic[Key]):
         suites = {a.suite(e).resolve(): a.name for a in self.candidates for e in a.exercises}
         items: dict[str, list[pytest.Item]] = {a.name: [] for a in self.candidates}
         for item in session.items:
-            items[suites[item.path.resolve()]].append(item)
+            if not (self.visible_only and item.get_closest_marker("hidden")):
+                items[suites[item.path.resolve()]].append(item)
         try:
-            for key, path in self.jobs:
-                self.on_result(key, self._grade(Path(path), items))
+            for group in self.groups:
+                ready = []
+                for key, path in group:
+                    prepared = self._prepare(key, Path(path))
+                    if isinstance(prepared, SubmissionResult):
+                        self.on_result(key, prepared)
+                    else:
+                        ready.append(prepared)
+                for assignment in dict.fromkeys(s.assignment for s in ready):
+                    members = [s for s in ready if s.assignment is assignment]
+                    self._check(members, assignment, items[assignment.name])
         except BaseException as exc:  # raised again by close(), outside pytest
             self.error = exc
         return True
@@ -139,11 +187,13 @@ class _SessionLoop(Generic[Key]):
             raise self.error
         if not self.ran:  # pytest stopped before running anything: every submission gets the reason
             details = "; ".join(self.plugin.collect_errors) or f"pytest exit code {int(code)}"
-            for key, path in self.jobs:
-                message = str(_suites_failed(self.candidates, details))
-                self.on_result(key, _failed(Path(path), None, message, time.monotonic()))
+            for group in self.groups:
+                for key, path in group:
+                    message = str(_suites_failed(self.candidates, details))
+                    self.on_result(key, _failed(Path(path), None, message, time.monotonic()))
 
-    def _grade(self, path: Path, items: dict[str, list[pytest.Item]]) -> SubmissionResult:
+    def _prepare(self, key: Key, path: Path) -> _Submission[Key] | SubmissionResult:
+        """Read the notebook and choose its assignment; a result already when there is nothing to check."""
         start = time.monotonic()
         error = None
         assignment = self.assignment
@@ -163,51 +213,70 @@ class _SessionLoop(Generic[Key]):
                     "functions (choose one with -a)",
                     start,
                 )
-        try:
-            outcomes, outputs, load_notices = self._run_checks(source, assignment, items[assignment.name])
-        except GraderError as exc:
-            return _failed(path, assignment, str(exc), start)
-        exercises = tuple(_exercise(name, outcomes, source, outputs) for name in assignment.exercises)
-        notices = (
-            tuple(
-                Notice(i.message + (f" (not graded: {', '.join(i.lost)})" if i.lost else ""), i.cell, i.line)
-                for i in source.issues
-            )
-            + load_notices
-        )
-        return SubmissionResult(
-            assignment=assignment.name,
-            submission=path.name,
-            score=round(sum(e.score for e in exercises), 4),
-            max_score=round(sum(e.max_score for e in exercises), 4),
-            error=error,
-            grader_version=grader_version(),
-            duration_s=round(time.monotonic() - start, 3),
-            exercises=exercises,
-            notices=notices,
-        )
+        return _Submission(key, path, source, assignment, error, time.monotonic() - start)
 
-    def _run_checks(
-        self, source: Source, assignment: Assignment, items: list[pytest.Item]
-    ) -> tuple[list[CheckOutcome], dict[str, list[str]], tuple[Notice, ...]]:
+    def _check(
+        self, members: list[_Submission[Key]], assignment: Assignment, items: list[pytest.Item]
+    ) -> None:
+        """Run the checks of ``assignment`` on submissions side by side: one worker each, each check
+        set up and reported by pytest once and called once per submission."""
         if self.plugin.collect_errors:
-            raise _suites_failed((assignment,), "; ".join(self.plugin.collect_errors))
-        if self.visible_only:
-            items = [item for item in items if item.get_closest_marker("hidden") is None]
+            failure = str(_suites_failed((assignment,), "; ".join(self.plugin.collect_errors)))
+            for member in members:
+                self.on_result(member.key, _failed(member.path, assignment, failure, time.monotonic()))
+            return
+        start = time.monotonic()
         reference = assignment.reference()
         helpers = str(assignment.helpers) if assignment.helpers else ""
-        with ProcessWorker(source.statements, helpers=helpers, limits=self.limits) as worker:
-            issues = worker.load()
-            session = GradingSession(worker, reference)
-            self.plugin.begin(session)
-            for index, item in enumerate(items):
-                nextitem = items[index + 1] if index + 1 < len(items) else None
-                item.ihook.pytest_runtest_protocol(item=item, nextitem=nextitem)
-        notices = tuple(
-            Notice(f"a statement failed when the notebook's code was loaded: {i.message}", i.cell, i.line)
-            for i in issues
-        )
-        return sorted(self.plugin.outcomes.values(), key=lambda o: o.order), session.output, notices
+        live: list[tuple[_Submission[Key], GradingSession]] = []
+        with contextlib.ExitStack() as stack:
+            for member in members:
+                worker = stack.enter_context(
+                    ProcessWorker(member.source.statements, helpers=helpers, limits=self.limits)
+                )
+                try:
+                    member.issues = worker.load()
+                except GraderError as exc:
+                    self.on_result(member.key, _failed(member.path, assignment, str(exc), time.monotonic()))
+                    continue
+                live.append((member, GradingSession(worker, reference)))
+            self.plugin.begin([session for _, session in live])
+            try:
+                for index, item in enumerate(items):
+                    nextitem = items[index + 1] if index + 1 < len(items) else None
+                    item.ihook.pytest_runtest_protocol(item=item, nextitem=nextitem)
+                outcomes = self.plugin.outcomes
+            finally:
+                self.plugin.begin([])
+        share = (time.monotonic() - start) / max(len(live), 1)
+        for (member, session), mine in zip(live, outcomes, strict=True):
+            ordered = sorted(mine.values(), key=lambda o: o.order)
+            self.on_result(member.key, _result(member, ordered, session.output, member.prepared_s + share))
+
+
+def _result(
+    member: _Submission[Any], outcomes: list[CheckOutcome], outputs: dict[str, list[str]], duration: float
+) -> SubmissionResult:
+    source, assignment = member.source, member.assignment
+    exercises = tuple(_exercise(name, outcomes, source, outputs) for name in assignment.exercises)
+    notices = tuple(
+        Notice(i.message + (f" (not graded: {', '.join(i.lost)})" if i.lost else ""), i.cell, i.line)
+        for i in source.issues
+    ) + tuple(
+        Notice(f"a statement failed when the notebook's code was loaded: {i.message}", i.cell, i.line)
+        for i in member.issues
+    )
+    return SubmissionResult(
+        assignment=assignment.name,
+        submission=member.path.name,
+        score=round(sum(e.score for e in exercises), 4),
+        max_score=round(sum(e.max_score for e in exercises), 4),
+        error=member.error,
+        grader_version=grader_version(),
+        duration_s=round(duration, 3),
+        exercises=exercises,
+        notices=notices,
+    )
 
 
 def _suites_failed(candidates: tuple[Assignment, ...], details: str) -> GraderError:

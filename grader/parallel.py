@@ -1,67 +1,133 @@
 """``grader run -j N``: N grading processes, each one pytest session grading submission after submission.
 
 A grading process is forked once with the grader, numpy and pytest already imported, collects the
-suites once and keeps what they cache (reference gradients), then takes one submission at a time from
-its pipe and sends back the result, both as JSON text (no pickle). The next submission goes to whichever
-process answers first. If a grading process dies, the submission it held is reported with an error and
-a fresh process takes over the rest: one bad submission never stops the batch.
+suites once and keeps what they cache (reference gradients), then takes a few submissions at a time
+from its pipe (graded side by side, see :func:`grader.grading.grade_groups`) and sends back each result
+as it is ready; both ways as JSON text (no pickle). The next few go to whichever process is free. If a
+grading process dies, the submissions it held are reported with an error and a fresh process takes over
+the rest: one bad submission never stops the batch.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import math
 import multiprocessing
 import signal
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from . import assignments
-from .grading import grade_stream, grader_version
+from .grading import GROUP, grade_groups, grader_version
 from .result import SubmissionResult
 from .worker import Limits
 
 OnResult = Callable[[int, SubmissionResult], None]
+Job = tuple[int, Path]
 
 
 def _serve(
     conn: Connection, assignment: str | None, limits: Limits | None, inherited: list[Connection]
 ) -> None:
-    """The grading process: ``(index, path)`` in, ``(index, result JSON)`` out, until ``None``."""
+    """The grading process: ``[[index, path], ...]`` in, ``[index, result]`` out per job, until ``null``."""
     for other in inherited:  # the parent's ends of the other processes' pipes: keep their EOF working
         other.close()
-    signal.signal(
-        signal.SIGTERM, _interrupt
-    )  # stop like Ctrl-C: the worker of the current submission is ended
+    signal.signal(signal.SIGTERM, _interrupt)  # stop as on Ctrl-C: the workers being used are ended
 
-    def jobs() -> Iterator[tuple[int, str]]:
-        while (job := json.loads(conn.recv_bytes())) is not None:
-            yield int(job[0]), str(job[1])
+    def groups() -> Iterator[list[tuple[int, str]]]:
+        while (group := json.loads(conn.recv_bytes())) is not None:
+            yield [(int(index), str(path)) for index, path in group]
 
     def send(index: int, result: SubmissionResult) -> None:
         conn.send_bytes(json.dumps([index, result.to_json()]).encode())
 
     chosen = assignments.load(assignment) if assignment else None
     with contextlib.suppress(KeyboardInterrupt, EOFError, BrokenPipeError):  # the parent stopped the batch
-        grade_stream(jobs(), send, chosen, limits=limits)
+        grade_groups(groups(), send, chosen, limits=limits)
 
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-@dataclass
-class _Process:
-    process: multiprocessing.process.BaseProcess
-    conn: Connection
-    job: tuple[int, Path] | None = None
+class _Pool:
+    def __init__(
+        self, jobs: Sequence[Job], on_result: OnResult, assignment: str | None, limits: Limits | None
+    ) -> None:
+        self.pending = deque(jobs)
+        self.on_result = on_result
+        self.assignment = assignment
+        self.limits = limits
+        self.context = multiprocessing.get_context(
+            "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        )
+        self.conns: dict[Connection, multiprocessing.process.BaseProcess] = {}
+        self.held: dict[Connection, dict[int, Path]] = {}  # what each process is grading
+        self.size = 1
+
+    def start(self) -> None:
+        parent, child = self.context.Pipe()
+        args = (child, self.assignment, self.limits, list(self.conns))
+        process = self.context.Process(target=_serve, args=args, daemon=True)
+        process.start()
+        child.close()
+        self.conns[parent] = process
+        self.held[parent] = {}
+        self.feed(parent)
+
+    def feed(self, conn: Connection) -> None:
+        group = [self.pending.popleft() for _ in range(min(self.size, len(self.pending)))]
+        self.held[conn] = dict(group)
+        with contextlib.suppress(OSError):  # a dead process: wait() sees it and reports its jobs
+            conn.send_bytes(json.dumps([[i, str(p)] for i, p in group] if group else None).encode())
+
+    def receive(self, conn: Connection) -> None:
+        try:
+            index, data = json.loads(conn.recv_bytes())
+        except (EOFError, OSError):  # the process died holding these submissions
+            self.lost(conn)
+            return
+        del self.held[conn][index]
+        if not self.held[conn]:
+            self.feed(conn)
+        self.on_result(index, SubmissionResult.from_json(data))
+
+    def lost(self, conn: Connection) -> None:
+        process = self.conns.pop(conn)
+        process.join()
+        conn.close()
+        for index, path in self.held.pop(conn).items():
+            self.on_result(index, _lost(path, process.exitcode))
+        if self.pending:
+            self.start()
+
+    def run(self, workers: int) -> None:
+        self.size = max(1, min(GROUP, math.ceil(len(self.pending) / (2 * workers))))
+        try:
+            for _ in range(min(workers, len(self.pending))):
+                self.start()
+            while busy := [c for c in self.conns if self.held[c]]:
+                ready = wait(busy + [self.conns[c].sentinel for c in busy])
+                for conn in busy:
+                    if conn in self.conns and (conn in ready or self.conns[conn].sentinel in ready):
+                        self.receive(conn)
+        finally:
+            for conn, process in self.conns.items():
+                if self.held[conn]:  # interrupted: stop it, and the workers it was using
+                    process.terminate()
+            for conn, process in self.conns.items():
+                process.join(timeout=10)
+                if process.is_alive():
+                    process.kill()
+                    process.join()
+                conn.close()
 
 
 def grade_parallel(
-    jobs: Sequence[tuple[int, Path]],
+    jobs: Sequence[Job],
     on_result: OnResult,
     assignment: str | None,
     workers: int,
@@ -70,73 +136,7 @@ def grade_parallel(
 ) -> None:
     """Grade ``jobs`` in ``workers`` processes; ``on_result(index, result)`` runs here, in this process,
     as each result arrives (in completion order)."""
-    pending = deque(jobs)
-    context = multiprocessing.get_context(
-        "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    )
-    running: list[_Process] = []
-
-    def start() -> None:
-        parent, child = context.Pipe()
-        inherited = [p.conn for p in running]
-        process = context.Process(target=_serve, args=(child, assignment, limits, inherited), daemon=True)
-        process.start()
-        child.close()
-        running.append(_Process(process, parent))
-
-    def feed(proc: _Process) -> None:
-        proc.job = pending.popleft() if pending else None
-        with contextlib.suppress(OSError):  # a dead process: wait() sees it and reports the job
-            proc.conn.send_bytes(
-                json.dumps(None if proc.job is None else [proc.job[0], str(proc.job[1])]).encode()
-            )
-
-    try:
-        for _ in range(min(workers, len(pending))):
-            start()
-            feed(running[-1])
-        while any(p.job is not None for p in running):
-            busy = [p for p in running if p.job is not None]
-            ready = wait([p.conn for p in busy] + [p.process.sentinel for p in busy])
-            for proc in busy:
-                if proc.conn in ready or proc.process.sentinel in ready:
-                    _collect(proc, on_result, feed, start, pending, running)
-    finally:
-        for proc in running:
-            if proc.job is not None:  # interrupted: stop it, and the worker of its submission with it
-                proc.process.terminate()
-        for proc in running:
-            proc.process.join(timeout=10)
-            if proc.process.is_alive():
-                proc.process.kill()
-                proc.process.join()
-            proc.conn.close()
-
-
-def _collect(
-    proc: _Process,
-    on_result: OnResult,
-    feed: Callable[[_Process], None],
-    start: Callable[[], None],
-    pending: deque[tuple[int, Path]],
-    running: list[_Process],
-) -> None:
-    assert proc.job is not None
-    index, path = proc.job
-    try:
-        got, data = json.loads(proc.conn.recv_bytes())
-    except (EOFError, OSError):  # the process died holding this submission
-        proc.process.join()
-        running.remove(proc)
-        proc.conn.close()
-        on_result(index, _lost(path, proc.process.exitcode))
-        if pending:
-            start()
-            feed(running[-1])
-        return
-    result = SubmissionResult.from_json(data)
-    feed(proc)
-    on_result(got, result)
+    _Pool(jobs, on_result, assignment, limits).run(workers)
 
 
 def _lost(path: Path, exitcode: int | None) -> SubmissionResult:

@@ -18,11 +18,13 @@ The outcome of every test is collected into :class:`CheckOutcome` records.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import inspect
 import pickle
 import time
 import zlib
-from collections.abc import Generator
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -51,9 +53,10 @@ class CheckOutcome:
 
 
 class StudentProxy:
-    """Calls into the worker: ``proxy.name(*args)`` runs the student's ``name``."""
+    """Calls into the worker: ``proxy.name(*args)`` runs the student's ``name``. ``session()`` gives the
+    submission being checked at the time of the call."""
 
-    def __init__(self, session: GradingSession, uses: tuple[str, ...]) -> None:
+    def __init__(self, session: Callable[[], GradingSession], uses: tuple[str, ...]) -> None:
         self._session = session
         self._uses = uses
 
@@ -62,18 +65,22 @@ class StudentProxy:
             raise AttributeError(name)
 
         def call(*args: Any, **kwargs: Any) -> Any:
-            return self._session.call(name, args, kwargs, self._uses)
+            return self._session().call(name, args, kwargs, self._uses)
 
         return call
 
 
 class GradingSession:
-    """The state shared by the checks of one submission: the worker, memo, time budget and output."""
+    """The state shared by the checks of one submission: the worker, memo, time budget and output.
+
+    The budget counts the time spent in this submission's own calls, so submissions graded side by side
+    do not use up each other's time."""
 
     def __init__(self, worker: Worker, reference: ModuleType, *, budget_seconds: float = 120.0) -> None:
         self.worker = worker
         self.reference = reference
-        self.deadline = time.monotonic() + budget_seconds
+        self.budget = budget_seconds
+        self.spent = 0.0
         self.memo: dict[bytes, CallResult | StudentFailure] = {}
         self.timed_out: set[str] = set()
         self.output: dict[str, list[str]] = {}
@@ -92,8 +99,9 @@ class GradingSession:
     ) -> CallResult | StudentFailure:
         if name in self.timed_out:
             return StudentTimeout(f"{name}() was not called again: an earlier call ran out of time")
-        if time.monotonic() > self.deadline:
+        if self.spent > self.budget:
             return StudentTimeout("the submission used up its time budget; the remaining checks were not run")
+        start = time.monotonic()
         try:
             result = self.worker.call(name, args, kwargs, standins=uses, resolve=self._resolve)
         except StudentTimeout as exc:
@@ -101,6 +109,8 @@ class GradingSession:
             return exc
         except StudentFailure as exc:
             return exc
+        finally:
+            self.spent += time.monotonic() - start
         if result.output:
             self.output.setdefault(name, []).append(result.output)
         return result
@@ -142,38 +152,40 @@ def _message(exc: BaseException) -> tuple[str, str | None, str]:
 
 
 class GradingPlugin:
-    """Registered with ``pytest.main(plugins=[...])``; grades one submission at a time.
+    """Registered with ``pytest.main(plugins=[...])``; grades a group of submissions at a time.
 
-    The suites are collected once; :meth:`begin` points the fixtures at the next submission's session
-    and clears the outcomes, so one pytest session can grade many submissions.
+    The suites are collected once. :meth:`begin` gives the sessions of the next group; pytest then sets
+    up, runs and reports each check once for the whole group, while the check's function is called once
+    per submission, each time with that submission's ``student`` and a fresh ``rng``. What pytest costs
+    per check is shared by the group, and each submission's outcomes are those it would get alone.
     """
 
     _item: pytest.Item  # the test being run
 
-    def __init__(self, session: GradingSession | None = None) -> None:
-        self._session = session
-        self.outcomes: dict[str, CheckOutcome] = {}
+    def __init__(self, *sessions: GradingSession) -> None:
         self.collect_errors: list[str] = []
-        self._order = 0
+        self._checks: dict[str, tuple[str, str, float, Visibility]] = {}
+        self.begin(sessions)
 
-    def begin(self, session: GradingSession) -> None:
-        """Grade the next submission: its checks use ``session``; earlier outcomes are dropped."""
-        self._session = session
-        self.outcomes = {}
-        self._order = 0
+    def begin(self, sessions: Sequence[GradingSession]) -> None:
+        """Grade the next group: ``outcomes[i]`` will hold the outcomes of ``sessions[i]``."""
+        self.sessions = list(sessions)
+        self.outcomes: list[dict[str, CheckOutcome]] = [{} for _ in self.sessions]
+        self._current = 0
 
     @property
     def session(self) -> GradingSession:
-        if self._session is None:
+        """The session of the submission whose check is running."""
+        if not self.sessions:
             raise RuntimeError("no submission is being graded")
-        return self._session
+        return self.sessions[self._current]
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
             self.collect_errors.append(f"{report.nodeid}: {str(report.longrepr).strip().splitlines()[-1]}")
 
     # The fixtures read the test being run from the plugin (set by pytest_runtest_setup) rather than
-    # asking for pytest's ``request``: that request costs a fixture definition per test and submission.
+    # asking for pytest's ``request``: that request costs a fixture definition per test.
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         self._item = item
@@ -182,7 +194,7 @@ class GradingPlugin:
     def student(self) -> StudentProxy:
         marker = self._item.get_closest_marker("exercise")
         uses = tuple(marker.kwargs.get("uses", ())) if marker else ()
-        return StudentProxy(self.session, uses)
+        return StudentProxy(lambda: self.session, uses)
 
     @pytest.fixture
     def reference(self) -> ModuleType:
@@ -190,46 +202,89 @@ class GradingPlugin:
 
     @pytest.fixture
     def rng(self) -> np.random.Generator:
-        return np.random.default_rng(zlib.crc32(self._item.nodeid.split("::", 1)[-1].encode()))
+        return _rng(self._item)
 
     def pytest_configure(self, config: pytest.Config) -> None:
         config.addinivalue_line("markers", "exercise(name, uses=()): the graded function of a module")
         config.addinivalue_line("markers", "points(n): points the check is worth")
         config.addinivalue_line("markers", "hidden: the check's details are not shown to students")
 
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> bool:
+        """Call the check once per submission of the group, recording each outcome."""
+        args = {name: pyfuncitem.funcargs[name] for name in _argnames(pyfuncitem.obj)}
+        try:
+            for index in range(len(self.sessions)):
+                self._current = index
+                if "rng" in args:
+                    args["rng"] = _rng(pyfuncitem)  # the same numbers for every submission
+                try:
+                    pyfuncitem.obj(**args)
+                except (Exception, pytest.fail.Exception, pytest.skip.Exception) as exc:
+                    self._record(index, pyfuncitem, exc)
+                else:
+                    self._record(index, pyfuncitem, None)
+        finally:
+            self._current = 0
+        return True
+
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(
         self, item: pytest.Item, call: pytest.CallInfo[None]
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         report = yield
-        if call.when == "teardown" and item.nodeid not in self.outcomes:
-            self._record(item, None)
-        elif call.when in ("setup", "call") and call.excinfo is not None:
-            self._record(item, call.excinfo.value)
+        if call.when in ("setup", "call") and call.excinfo is not None:
+            for index in range(len(self.sessions)):
+                self._record(index, item, call.excinfo.value)
+        elif call.when == "teardown":
+            for index in range(len(self.sessions)):
+                self._record(index, item, None)  # only where nothing was recorded
         return report
 
-    def _record(self, item: pytest.Item, exc: BaseException | None) -> None:
-        if item.nodeid in self.outcomes:
+    def _record(self, index: int, item: pytest.Item, exc: BaseException | None) -> None:
+        outcomes = self.outcomes[index]
+        if item.nodeid in outcomes:
             return
-        exercise = item.get_closest_marker("exercise")
-        points = item.get_closest_marker("points")
-        name = _check_name(item)
+        if item.nodeid not in self._checks:
+            exercise = item.get_closest_marker("exercise")
+            points = item.get_closest_marker("points")
+            visibility: Visibility = "hidden" if item.get_closest_marker("hidden") else "visible"
+            self._checks[item.nodeid] = (
+                str(exercise.args[0]) if exercise else item.path.stem.removeprefix("test_"),
+                _check_name(item),
+                float(points.args[0]) if points else 0.0,
+                visibility,
+            )
+        exercise_name, name, max_points, visibility = self._checks[item.nodeid]
         if exc is None:
             message, hint, failure = "passed", None, ""
         else:
             message, hint, failure = _message(exc)
-        self._order += 1
-        self.outcomes[item.nodeid] = CheckOutcome(
-            exercise=str(exercise.args[0]) if exercise else item.module.__name__.removeprefix("test_"),  # type: ignore[attr-defined]
+        outcomes[item.nodeid] = CheckOutcome(
+            exercise=exercise_name,
             name=name,
-            max_points=float(points.args[0]) if points else 0.0,
+            max_points=max_points,
             passed=exc is None,
             message=message,
             hint=hint,
-            visibility="hidden" if item.get_closest_marker("hidden") else "visible",
+            visibility=visibility,
             failure=failure,
-            order=self._order,
+            order=len(outcomes) + 1,
         )
+
+
+def _rng(item: pytest.Item) -> np.random.Generator:
+    return np.random.default_rng(zlib.crc32(item.nodeid.split("::", 1)[-1].encode()))
+
+
+@functools.cache
+def _argnames(function: Callable[..., Any]) -> tuple[str, ...]:
+    """The fixtures a check takes: its parameters without defaults."""
+    return tuple(
+        p.name
+        for p in inspect.signature(function).parameters.values()
+        if p.default is p.empty and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+    )
 
 
 def _check_name(item: pytest.Item) -> str:

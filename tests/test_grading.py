@@ -11,11 +11,13 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from grader import assignments
 from grader.grading import grade_notebook, grade_stream
 from grader.result import SubmissionResult
+from grader.worker import Limits
 
 CORPUS = Path(__file__).parent / "files" / "submissions"
 EXPECTED = json.loads((CORPUS / "expected.json").read_text())
@@ -102,5 +104,35 @@ def test_stream_stops_when_the_consumer_raises() -> None:
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        grade_stream(jobs(), stop, RNN)
+        grade_stream(jobs(), stop, RNN, group=1)
     assert taken == [0]
+
+
+def test_side_by_side_submissions_do_not_affect_each_other(tmp_path: Path) -> None:
+    """A submission that runs out of time, and a broken one, in one group with good ones: each gets
+    the result it gets alone (its own time budget, its own memo, the same random inputs)."""
+    looping = nbformat.v4.new_notebook()
+    looping.cells = [
+        nbformat.v4.new_code_cell("import numpy as np"),
+        nbformat.v4.new_code_cell(
+            "def rnn_cell_forward(xt, a_prev, parameters):\n    while True:\n        pass"
+        ),
+        nbformat.v4.new_code_cell("def initialize_adam(parameters):\n    return {}, {}"),
+    ]
+    nbformat.write(looping, tmp_path / "looping.ipynb")
+    (tmp_path / "broken.ipynb").write_text("{ truncated")
+    paths = [
+        CORPUS / EXPECTED[0]["notebook"],
+        tmp_path / "looping.ipynb",
+        tmp_path / "broken.ipynb",
+        CORPUS / "mistake_rnn_backward_assigns.ipynb",
+    ]
+    limits = Limits(call_seconds=0.5)
+    together: dict[int, dict[str, object]] = {}
+    grade_stream(enumerate(paths), lambda k, r: together.update({k: r.to_json()}), RNN, limits=limits)
+    for key, path in enumerate(paths):
+        alone = grade_notebook(path, RNN, limits=limits).to_json()
+        assert {**together[key], "duration_s": 0} == {**alone, "duration_s": 0}
+    statuses = {e["name"]: e["status"] for e in together[1]["exercises"]}  # type: ignore[attr-defined]
+    assert statuses["rnn_cell_forward"] == "timeout" and statuses["rnn_forward"] == "missing"
+    assert together[0]["score"] == 100 and together[3]["score"] < 100

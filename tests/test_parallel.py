@@ -39,20 +39,20 @@ def test_a_grading_process_that_dies_costs_only_its_submission(
         name = "doomed.ipynb" if index == 1 else source.name
         shutil.copy(source, tmp_path / name)
         paths.append(tmp_path / name)
-    real = parallel.grade_stream
+    real = parallel.grade_groups
 
     def dies_on_doomed(
-        jobs: Iterable[tuple[int, str]], on_result: Callable[..., None], *a: Any, **k: Any
+        groups: Iterable[list[tuple[int, str]]], on_result: Callable[..., None], *a: Any, **k: Any
     ) -> None:
-        def watched() -> Iterable[tuple[int, str]]:
-            for index, path in jobs:
-                if Path(path).name == "doomed.ipynb":
+        def watched() -> Iterable[list[tuple[int, str]]]:
+            for group in groups:
+                if any(Path(path).name == "doomed.ipynb" for _, path in group):
                     os._exit(3)  # as a crash of the grading process would
-                yield index, path
+                yield group
 
         real(watched(), on_result, *a, **k)
 
-    monkeypatch.setattr(parallel, "grade_stream", dies_on_doomed)  # the grading processes are forked
+    monkeypatch.setattr(parallel, "grade_groups", dies_on_doomed)  # the grading processes are forked
     results: dict[int, SubmissionResult] = {}
     parallel.grade_parallel(
         list(enumerate(paths)), results.__setitem__, assignments.load("rnn_step_by_step").name, 2
