@@ -1,7 +1,8 @@
 """The worker process: runs student code, answers requests from the grading process.
 
-Started by :mod:`grader.worker` as ``python -I _child.py READ_FD WRITE_FD HELPERS_DIR``. It talks only
-through the safe codec over two pipes; the student's prints go to a bounded buffer, never to the
+Forked by the warm parent (:mod:`_zygote`), which calls :func:`serve` after the supervisor has isolated
+the process (:mod:`_sandbox`). The first message is ``{"hello": report}``, the protections in force. It
+talks only through the safe codec over two pipes; the student's prints go to a bounded buffer, never to the
 channel. It imports nothing from the grader package, and refuses imports of ``grader``, ``reference``
 and ``exercises`` to student code.
 
@@ -20,6 +21,7 @@ Requests (dicts) and their answers:
 from __future__ import annotations
 
 import builtins
+import contextlib
 import io
 import os
 import sys
@@ -30,12 +32,20 @@ from typing import Any
 _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, _HERE)
 import _codec  # noqa: E402
+import _sandbox  # noqa: E402
 
 sys.path.remove(_HERE)
 
 BLOCKED = ("grader", "reference", "exercises")
-OUTPUT_LIMIT = 20_000
 _LEN = 8
+ENVIRONMENT = {
+    "PATH": "/usr/local/bin:/usr/bin:/bin",
+    "LANG": "C.UTF-8",
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "MPLBACKEND": "Agg",
+}
 
 
 class _Blocker:
@@ -50,9 +60,10 @@ class _Blocker:
 
 
 class _Capped(io.TextIOBase):
-    """A text stream that keeps the first OUTPUT_LIMIT characters and counts the rest."""
+    """A text stream that keeps the first ``limit`` characters and counts the rest."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
         self.parts: list[str] = []
         self.size = 0
         self.dropped = 0
@@ -62,7 +73,7 @@ class _Capped(io.TextIOBase):
 
     def write(self, s: str) -> int:
         s = str(s)
-        room = OUTPUT_LIMIT - self.size
+        room = self.limit - self.size
         if room > 0:
             self.parts.append(s[:room])
             self.size += min(room, len(s))
@@ -133,10 +144,10 @@ _RERAISE = {
 
 
 class Worker:
-    def __init__(self, channel: Channel) -> None:
+    def __init__(self, channel: Channel, output_chars: int) -> None:
         self.channel = channel
         self.ns: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
-        self.out = _Capped()
+        self.out = _Capped(output_chars)
 
     def standin(self, name: str) -> Any:
         channel = self.channel
@@ -199,19 +210,27 @@ class Worker:
             self.ns.update(saved)
 
 
-def main() -> None:
-    rfd, wfd, helpers = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+def serve(rfd: int, wfd: int, workdir: str, limits: dict[str, int], report: dict[str, Any]) -> None:
+    """Confine this process, then answer requests until the grading process says ``exit`` or goes away."""
+    os.setsid()
+    report = _sandbox.confine(workdir, limits, report)
+    _close_all_but(rfd, wfd)
+    os.environ.clear()
+    os.environ.update(ENVIRONMENT, HOME=workdir, TMPDIR=workdir)
     sys.meta_path.insert(0, _Blocker())
     for mod in [m for m in sys.modules if m.split(".")[0] in BLOCKED]:
         del sys.modules[mod]
-    if helpers:
+    helpers = os.path.join(workdir, ".helpers")
+    if os.path.isdir(helpers):
         sys.path.insert(0, helpers)
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
-    worker = Worker(Channel(rfd, wfd))
+    os.close(devnull)
+    worker = Worker(Channel(rfd, wfd), limits["output_chars"])
     sys.stdout = sys.stderr = worker.out
     sys.argv = ["submission"]
+    worker.channel.send({"hello": report})
     while True:
         request = worker.channel.recv()
         if request.get("op") == "exit":
@@ -219,5 +238,10 @@ def main() -> None:
         worker.channel.send(worker.handle(request))
 
 
-if __name__ == "__main__":
-    main()
+def _close_all_but(*keep: int) -> None:
+    """Close every inherited descriptor (the warm parent's socket among them) except ``keep``."""
+    for name in os.listdir("/proc/self/fd") if os.path.isdir("/proc/self/fd") else []:
+        fd = int(name)
+        if fd > 2 and fd not in keep:
+            with contextlib.suppress(OSError):
+                os.close(fd)

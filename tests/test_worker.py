@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -29,7 +30,12 @@ CODE = [
     (6, 4, "def double_in_place(a):\n    a *= 2\n    return a"),
     (6, 7, "def environ():\n    return dict(os.environ)"),
     (6, 9, "def where():\n    return os.getpid(), os.getcwd()"),
-    (6, 11, "def spawn():\n    return subprocess.Popen(['sleep', '30']).pid"),
+    (
+        6,
+        11,
+        "def spawn(marker):\n"
+        "    return subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(30)', marker]).pid",
+    ),
     (7, 1, "def importer(name):\n    __import__(name)"),
     (7, 3, "def cyclic():\n    a = []\n    a.append(a)\n    return a"),
     (7, 7, "def helper_of_cycle():\n    a = []\n    a.append(a)\n    return helper(a)"),
@@ -72,6 +78,27 @@ def running(pid: int) -> bool:
             return f.read().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def processes_with(marker: str) -> list[int]:
+    """Live processes anywhere on the machine whose command line contains ``marker``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    if marker.encode() in f.read() and running(int(entry)):
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+def wait_until_gone(marker: str, seconds: float = 3.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return not processes_with(marker)
 
 
 def wait_until_stopped(pid: int, seconds: float = 3.0) -> bool:
@@ -164,12 +191,13 @@ def test_student_editing_its_input_does_not_change_the_callers_array(worker: Pro
 
 
 def test_timeout_then_next_call_works(worker: ProcessWorker) -> None:
-    pid, _ = worker.call("where", []).value
+    worker.call("add", [1, 1])
+    pid = worker.pid
     with pytest.raises(StudentTimeout, match=r"loop\(\) did not finish within 1 s"):
         worker.call("loop", [])
     assert wait_until_stopped(pid)
-    new_pid, _ = worker.call("where", []).value
-    assert new_pid != pid
+    worker.call("add", [1, 1])
+    assert worker.pid != pid
     assert worker.call("add", [2, 2]).value == 4  # the statements were replayed into the new worker
 
 
@@ -211,7 +239,8 @@ def test_parent_environment_is_not_inherited(
 
 def test_close_ends_the_process_and_removes_its_directory(make: Callable[..., ProcessWorker]) -> None:
     w = make(CODE)
-    pid, cwd = w.call("where", []).value
+    _, cwd = w.call("where", []).value
+    pid = w.pid
     assert running(pid) and os.path.isdir(cwd)
     w.close()
     with pytest.raises(ProcessLookupError):
@@ -221,7 +250,8 @@ def test_close_ends_the_process_and_removes_its_directory(make: Callable[..., Pr
 
 def test_close_stops_processes_the_student_started(make: Callable[..., ProcessWorker]) -> None:
     w = make(CODE)
-    child = w.call("spawn", []).value
-    assert running(child)
+    marker = f"grader-test-{uuid.uuid4()}"
+    w.call("spawn", [marker])
+    assert processes_with(marker)
     w.close()
-    assert wait_until_stopped(child)
+    assert wait_until_gone(marker)
