@@ -16,6 +16,9 @@ Requests (dicts) and their answers:
   ``{"exc": {...}}``). Answer ``{"ok": value, "out": text}`` or ``{"exc": {...}, "out": text}``, or
   ``{"missing": name}``.
 - ``{"op": "names"}``: the functions and classes the notebook defined.
+- ``{"op": "fork"}``: from now on a copy-on-write copy of this process answers (``{"ok": None}``);
+  ``{"op": "end"}`` ends the copy, and this process answers ``{"resumed": wait_status}``. The grading
+  process gives each exercise its own copy, so nothing one exercise's calls change reaches another.
 """
 
 from __future__ import annotations
@@ -182,6 +185,10 @@ class Worker:
                 req.get("kwargs") or {},
                 [str(n) for n in req.get("standins") or []],
             )
+        if op == "fork":
+            return self.fork()
+        if op == "end":
+            os._exit(0)
         if op == "names":
             return {
                 "ok": sorted(
@@ -191,6 +198,20 @@ class Worker:
                 )
             }
         return {"exc": {"type": "ProtocolError", "message": f"unknown request {op!r}", "frames": []}}
+
+    def fork(self) -> dict[str, Any]:
+        """Serve the next requests from a copy of this process, until it ends; then answer again here.
+
+        The copy answers ``{"ok": None}`` at once. This process waits for the copy to end (an ``end``
+        request, a crash, anything) and answers ``{"resumed": wait_status}``: whatever the copy did to
+        its memory (monkeypatching, globals, threads) is gone.
+        """
+        pid = os.fork()
+        if pid == 0:
+            return {"ok": None}
+        _, status = os.waitpid(pid, 0)
+        self.out.take()
+        return {"resumed": status}
 
     def call(self, name: str, args: list[Any], kwargs: dict[str, Any], standins: list[str]) -> dict[str, Any]:
         func = self.ns.get(name)

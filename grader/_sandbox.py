@@ -90,13 +90,20 @@ def _write(path: str, text: str) -> None:
         handle.write(text)
 
 
-def isolate(workdir: str, helpers: str, hidden: list[str], file_mb: int) -> Report:
-    """Supervisor side: namespaces and the file system view the worker will inherit."""
+def isolate(
+    workdir: str, helpers: str, hidden: list[str], file_mb: int, *, namespaces: bool = True
+) -> Report:
+    """Supervisor side: namespaces and the file system view the worker will inherit.
+
+    ``namespaces=False`` grades as on a platform without them (the fallbacks are tested that way).
+    """
     report: Report = {}
     root = os.geteuid() == 0
     uid, gid = os.getuid(), os.getgid()
     flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWPID | (0 if root else CLONE_NEWUSER)
     try:
+        if not namespaces:
+            raise OSError(errno.EPERM, "turned off by the grading process")
         _check(_libc.unshare(flags), "unshare")
         if not root:
             _write("/proc/self/setgroups", "deny")

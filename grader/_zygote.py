@@ -40,7 +40,9 @@ def _supervise(config: dict[str, Any], rfd: int, wfd: int, status_fd: int) -> No
     workdir = str(config["workdir"])
     limits = {str(k): int(v) for k, v in config["limits"].items()}
     hidden = [str(p) for p in config["hidden"]]
-    report = _sandbox.isolate(workdir, str(config["helpers"]), hidden, limits["file_mb"])
+    report = _sandbox.isolate(
+        workdir, str(config["helpers"]), hidden, limits["file_mb"], namespaces=bool(config["namespaces"])
+    )
     pid = os.fork()
     if pid == 0:
         os.close(status_fd)

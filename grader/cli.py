@@ -105,12 +105,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     graded = [r for r in results if r is not None]
     print(render_table(graded))
     print(f"\nReports in {outdir}/")
+    _warn_unconfined(graded)
     if args.fail_under is not None:
         low = [r for r in graded if r.max_score == 0 or 100 * r.score / r.max_score < args.fail_under]
         if low:
             print(f"{len(low)} submission(s) under {args.fail_under:g}%", file=sys.stderr)
             return 1
     return 0
+
+
+def _warn_unconfined(results: Sequence[SubmissionResult]) -> None:
+    """Say once which protections this platform could not give (the submissions were graded anyway)."""
+    missing = sorted(
+        {f"{k} ({v.get('detail')})" for r in results for k, v in r.confinement.items() if not v.get("active")}
+    )
+    if missing:
+        print("grader: warning: graded without " + "; ".join(missing), file=sys.stderr)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

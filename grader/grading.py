@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -61,7 +62,7 @@ def grade_notebook(
                 start,
             )
     try:
-        outcomes, outputs, load_notices = _run_checks(source, assignment, limits, visible_only)
+        outcomes, outputs, load_notices, confinement = _run_checks(source, assignment, limits, visible_only)
     except GraderError as exc:
         return _failed(path, assignment, str(exc), start)
     exercises = tuple(_exercise(name, outcomes, source, outputs) for name in assignment.exercises)
@@ -71,6 +72,11 @@ def grade_notebook(
             for i in source.issues
         )
         + load_notices
+        + tuple(
+            Notice(f"graded without this protection ({name}): {entry.get('detail')}")
+            for name, entry in confinement.items()
+            if not entry.get("active")
+        )
     )
     return SubmissionResult(
         assignment=assignment.name,
@@ -82,12 +88,14 @@ def grade_notebook(
         duration_s=round(time.monotonic() - start, 3),
         exercises=exercises,
         notices=notices,
+        confinement=confinement,
     )
 
 
-def _run_checks(
-    source: Source, assignment: Assignment, limits: Limits | None, visible_only: bool
-) -> tuple[list[CheckOutcome], dict[str, list[str]], tuple[Notice, ...]]:
+Checks = tuple[list[CheckOutcome], dict[str, list[str]], tuple[Notice, ...], dict[str, dict[str, Any]]]
+
+
+def _run_checks(source: Source, assignment: Assignment, limits: Limits | None, visible_only: bool) -> Checks:
     reference = assignment.reference()
     helpers = str(assignment.helpers) if assignment.helpers else ""
     with ProcessWorker(source.statements, helpers=helpers, limits=limits) as worker:
@@ -124,7 +132,8 @@ def _run_checks(
         Notice(f"a statement failed when the notebook's code was loaded: {i.message}", i.cell, i.line)
         for i in issues
     )
-    return sorted(plugin.outcomes.values(), key=lambda o: o.order), session.output, notices
+    outcomes = sorted(plugin.outcomes.values(), key=lambda o: o.order)
+    return outcomes, session.output, notices, worker.confinement
 
 
 @contextlib.contextmanager

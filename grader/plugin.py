@@ -52,16 +52,17 @@ class CheckOutcome:
 class StudentProxy:
     """Calls into the worker: ``proxy.name(*args)`` runs the student's ``name``."""
 
-    def __init__(self, session: GradingSession, uses: tuple[str, ...]) -> None:
+    def __init__(self, session: GradingSession, uses: tuple[str, ...], exercise: str | None = None) -> None:
         self._session = session
         self._uses = uses
+        self._exercise = exercise
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
 
         def call(*args: Any, **kwargs: Any) -> Any:
-            return self._session.call(name, args, kwargs, self._uses)
+            return self._session.call(name, args, kwargs, self._uses, self._exercise)
 
         return call
 
@@ -77,24 +78,38 @@ class GradingSession:
         self.timed_out: set[str] = set()
         self.output: dict[str, list[str]] = {}
 
-    def call(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], uses: tuple[str, ...]) -> Any:
+    def call(
+        self,
+        name: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        uses: tuple[str, ...],
+        exercise: str | None = None,
+    ) -> Any:
         key = hashlib.blake2b(_codec.encode([name, list(args), kwargs, list(uses)]), digest_size=16).digest()
         if key not in self.memo:
-            self.memo[key] = self._call(name, args, kwargs, uses)
+            self.memo[key] = self._call(name, args, kwargs, uses, exercise)
         outcome = self.memo[key]
         if isinstance(outcome, StudentFailure):
             raise outcome
         return outcome.value
 
     def _call(
-        self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], uses: tuple[str, ...]
+        self,
+        name: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        uses: tuple[str, ...],
+        exercise: str | None,
     ) -> CallResult | StudentFailure:
         if name in self.timed_out:
             return StudentTimeout(f"{name}() was not called again: an earlier call ran out of time")
         if time.monotonic() > self.deadline:
             return StudentTimeout("the submission used up its time budget; the remaining checks were not run")
         try:
-            result = self.worker.call(name, args, kwargs, standins=uses, resolve=self._resolve)
+            result = self.worker.call(
+                name, args, kwargs, standins=uses, resolve=self._resolve, scope=exercise
+            )
         except StudentTimeout as exc:
             self.timed_out.add(name)
             return exc
@@ -145,7 +160,7 @@ class GradingPlugin:
     def student(self, request: pytest.FixtureRequest) -> StudentProxy:
         marker = request.node.get_closest_marker("exercise")
         uses = tuple(marker.kwargs.get("uses", ())) if marker else ()
-        return StudentProxy(self.session, uses)
+        return StudentProxy(self.session, uses, str(marker.args[0]) if marker else None)
 
     @pytest.fixture
     def reference(self) -> ModuleType:

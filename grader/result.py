@@ -101,6 +101,7 @@ class SubmissionResult:
     duration_s: float
     exercises: tuple[ExerciseResult, ...] = ()
     notices: tuple[Notice, ...] = field(default_factory=tuple)
+    confinement: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -113,6 +114,7 @@ class SubmissionResult:
             "duration_s": self.duration_s,
             "exercises": [e.to_json() for e in self.exercises],
             "notices": [n.to_json() for n in self.notices],
+            "confinement": {k: dict(v) for k, v in self.confinement.items()},
         }
 
     @classmethod
@@ -127,6 +129,7 @@ class SubmissionResult:
             duration_s=float(data.get("duration_s", 0.0)),
             exercises=tuple(ExerciseResult.from_json(e) for e in data.get("exercises", [])),
             notices=tuple(Notice(**n) for n in data.get("notices", [])),
+            confinement={str(k): dict(v) for k, v in (data.get("confinement") or {}).items()},
         )
 
 

@@ -98,6 +98,7 @@ class Worker(Protocol):
         *,
         standins: Sequence[str] = (),
         resolve: Resolver | None = None,
+        scope: str | None = None,
     ) -> CallResult: ...
 
     def defined(self) -> list[str]: ...
@@ -233,10 +234,22 @@ def _fork_server() -> _ForkServer:
 
 
 class ProcessWorker:
-    """A worker process holding one submission's code. Use as a context manager."""
+    """A worker process holding one submission's code. Use as a context manager.
 
-    def __init__(self, statements: Sequence[Statement], *, helpers: str = "", limits: Limits | None = None):
+    ``confinement`` holds the protections the worker reported once started (name -> ``{"active",
+    "detail"}``); ``namespaces=False`` starts it without namespaces, as on a platform that has none.
+    """
+
+    def __init__(
+        self,
+        statements: Sequence[Statement],
+        *,
+        helpers: str = "",
+        limits: Limits | None = None,
+        namespaces: bool = True,
+    ):
         self.statements = list(statements)
+        self.namespaces = namespaces
         self.helpers = helpers
         self.limits = limits or Limits()
         self.pid = 0
@@ -247,6 +260,7 @@ class ProcessWorker:
         self.issues: list[LoadIssue] = []
         self._good: list[Statement] = []
         self._loaded = False
+        self._scope: str | None = None  # the exercise the current copy of the loaded worker serves
 
     # -- lifecycle -------------------------------------------------------------------------------------
     def __enter__(self) -> ProcessWorker:
@@ -264,6 +278,7 @@ class ProcessWorker:
             "workdir": self.workdir,
             "helpers": self.helpers,
             "hidden": hidden_folders(),
+            "namespaces": self.namespaces,
             "limits": self.limits.for_worker(),
         }
         try:
@@ -287,7 +302,7 @@ class ProcessWorker:
 
     def _kill(self) -> int | None:
         """Kill the worker and everything it started; return its exit code when known."""
-        code = None
+        code, self._scope = None, None
         if self.pid:
             for kill in (os.killpg, os.kill):
                 with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -395,6 +410,13 @@ class ProcessWorker:
             raise BadReturn(f"{what} sent back something unreadable: {exc}") from None
 
     def _answer(self, reply: dict[str, Any], what: str) -> Any:
+        if "resumed" in reply:  # the copy serving a scope ended; the loaded worker answers again
+            ended_copy, self._scope = self._scope is not None, None
+            code = reply["resumed"]
+            if ended_copy:
+                reason = _exit_reason(os.waitstatus_to_exitcode(code) if isinstance(code, int) else None)
+                raise StudentCrashed(f"{what} crashed the worker process{reason}")
+            return CallResult(None, "")
         if "missing" in reply:
             raise MissingFunction(f"the notebook does not define {reply['missing']}()")
         if "exc" in reply:
@@ -434,9 +456,16 @@ class ProcessWorker:
         *,
         standins: Sequence[str] = (),
         resolve: Resolver | None = None,
+        scope: str | None = None,
     ) -> CallResult:
-        """Call ``name(*args, **kwargs)`` in the worker. Raises StudentFailure when that fails."""
+        """Call ``name(*args, **kwargs)`` in the worker. Raises StudentFailure when that fails.
+
+        Calls with a ``scope`` (an exercise's name) run in a copy of the loaded worker made for that
+        scope: what they change in the process does not reach calls of another scope.
+        """
         self._ensure()
+        if scope != self._scope:
+            self._enter(scope)
         request = {
             "op": "call",
             "name": name,
@@ -454,6 +483,15 @@ class ProcessWorker:
 
         result: CallResult = self._request(request, self.limits.call_seconds, guarded, what=f"{name}()")
         return result
+
+    def _enter(self, scope: str | None) -> None:
+        what = "the worker"
+        if self._scope is not None:
+            self._scope = None
+            self._request({"op": "end"}, self.limits.call_seconds, None, what=what)
+        if scope is not None:
+            self._request({"op": "fork"}, self.limits.call_seconds, None, what=what)
+            self._scope = scope
 
     def defined(self) -> list[str]:
         """Names of the functions and classes the notebook defined."""

@@ -255,3 +255,44 @@ def test_close_stops_processes_the_student_started(make: Callable[..., ProcessWo
     assert processes_with(marker)
     w.close()
     assert wait_until_gone(marker)
+
+
+SCOPED = [
+    (1, 1, "import numpy as np\nimport builtins, os\nSTATE = []"),
+    (
+        2,
+        1,
+        "def sabotage():\n"
+        "    np.tanh = lambda x: 0\n"
+        "    STATE.append(1)\n"
+        "    return len(STATE)\n"
+        "\n"
+        "def wreck():\n"
+        "    builtins.isinstance = lambda *a: True",
+    ),
+    (3, 1, "def honest(x):\n    return np.tanh(x), len(STATE), isinstance(x, str)"),
+    (4, 1, "def vanish():\n    os._exit(0)"),
+]
+
+
+def test_each_scope_gets_its_own_copy_of_the_loaded_worker(make: Callable[..., ProcessWorker]) -> None:
+    w = make(SCOPED)
+    assert w.call("sabotage", [], scope="one").value == 1
+    assert w.call("sabotage", [], scope="one").value == 2  # the same copy within a scope
+    with pytest.raises(StudentCrashed):  # the copy cannot even send its answer any more
+        w.call("wreck", [], scope="one")
+    value, state, claims_str = w.call("honest", [0.5], scope="two").value
+    assert value == pytest.approx(np.tanh(0.5)) and state == 0 and claims_str is False
+    assert w.call("sabotage", [], scope="one").value == 1  # a new copy when the scope comes back
+
+
+def test_a_copy_that_exits_is_a_crash_and_the_next_scope_is_unharmed(
+    make: Callable[..., ProcessWorker],
+) -> None:
+    w = make(SCOPED)
+    pid = w.call("sabotage", [], scope="one") and w.pid
+    with pytest.raises(StudentCrashed, match="exited with status 0"):
+        w.call("vanish", [], scope="one")
+    assert w.pid == pid  # only the copy ended; the loaded worker was not restarted
+    assert w.call("honest", [0.0], scope="two").value[1] == 0
+    assert w.call("sabotage", [], scope="one").value == 1
