@@ -231,10 +231,16 @@ class Worker:
             self.ns.update(saved)
 
 
-def serve(rfd: int, wfd: int, workdir: str, limits: dict[str, int], report: dict[str, Any]) -> None:
+def serve(
+    rfd: int, wfd: int, workdir: str, limits: dict[str, int], report: dict[str, Any], hidden: list[str]
+) -> None:
     """Confine this process, then answer requests until the grading process says ``exit`` or goes away."""
     os.setsid()
-    report = _sandbox.confine(workdir, limits, report)
+    try:
+        report = _sandbox.confine(workdir, limits, report, hidden)
+    except Exception as exc:  # a bug or a platform surprise: say what it was instead of vanishing
+        Channel(rfd, wfd).send({"fatal": f"confining the worker failed: {type(exc).__name__}: {exc}"})
+        return
     _close_all_but(rfd, wfd)
     os.environ.clear()
     os.environ.update(ENVIRONMENT, HOME=workdir, TMPDIR=workdir)

@@ -51,6 +51,9 @@ _FS_WRITES_BY_ABI = {
     3: 1 << 14,  # truncate
 }
 _FS_FILE_WRITES = _FS_WRITE_FILE | (1 << 14)
+_FS_FILE_READS = 0b101  # execute, read file
+_FS_READ_DIR_ONLY = 1 << 3
+_FS_READS = _FS_FILE_READS | _FS_READ_DIR_ONLY
 _NET_TCP = 0b11  # bind, connect
 _SCOPES = 0b11  # abstract unix sockets, signals
 
@@ -198,7 +201,7 @@ def _copy_helpers(helpers: str, workdir: str, chown: bool) -> None:
                 os.chown(os.path.join(folder, name), NOBODY, NOBODY)
 
 
-def confine(workdir: str, limits: dict[str, int], report: Report) -> Report:
+def confine(workdir: str, limits: dict[str, int], report: Report, hidden: list[str]) -> Report:
     """Worker side, before any student code: the rest of the protections. Returns the full report."""
     report = dict(report)
     if report.get("processes", {}).get("active"):
@@ -226,9 +229,12 @@ def confine(workdir: str, limits: dict[str, int], report: Report) -> Report:
     _ok(report, "limits", ", ".join(f"{k}={v}" for k, v in sorted(limits.items())))
     try:
         _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl")
-        abi = _landlock(workdir)
+        abi = _landlock(workdir, hidden)
         _ok(
-            report, "landlock", f"Landlock ABI {abi}: writes only in the working directory" + _abi_extras(abi)
+            report,
+            "landlock",
+            f"Landlock ABI {abi}: reads only of Python and the system, writes only in the working directory"
+            + _abi_extras(abi),
         )
     except OSError as exc:
         _off(
@@ -280,7 +286,7 @@ def _abi_extras(abi: int) -> str:
     return "; " + "; ".join(extras) if extras else ""
 
 
-def _landlock(workdir: str) -> int:
+def _landlock(workdir: str, hidden: list[str]) -> int:
     syscall = _libc.syscall
     syscall.restype = ctypes.c_long
     abi = _check(syscall(_LL_CREATE, None, ctypes.c_size_t(0), ctypes.c_uint32(_LL_VERSION)), "landlock")
@@ -290,17 +296,42 @@ def _landlock(workdir: str) -> int:
             writes |= bits
     net = _NET_TCP if abi >= 4 else 0
     scoped = _SCOPES if abi >= 6 else 0
-    attr = struct.pack("<QQQ", writes, net, scoped)[: 8 if abi < 4 else 16 if abi < 6 else 24]
+    attr = struct.pack("<QQQ", writes | _FS_READS, net, scoped)[: 8 if abi < 4 else 16 if abi < 6 else 24]
     buf = ctypes.create_string_buffer(attr, len(attr))
     ruleset = _check(syscall(_LL_CREATE, buf, ctypes.c_size_t(len(attr)), ctypes.c_uint32(0)), "landlock")
     try:
-        _allow(ruleset, workdir, writes)
+        _allow(ruleset, workdir, writes | _FS_READS)
         for device in ("/dev/null", "/dev/zero"):
-            _allow(ruleset, device, writes & _FS_FILE_WRITES)
+            _allow(ruleset, device, (writes & _FS_FILE_WRITES) | _FS_FILE_READS)
+        denied = {os.path.realpath(p) for p in hidden}
+        for root in sorted(_readable_roots()):
+            _allow_except(ruleset, root, denied)
         _check(syscall(_LL_RESTRICT, ctypes.c_int(ruleset), ctypes.c_uint32(0)), "landlock")
     finally:
         os.close(ruleset)
     return abi
+
+
+def _readable_roots() -> set[str]:
+    """What the worker may read: the system, and the Python it runs (its prefixes and import path)."""
+    roots = {"/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc", "/dev", "/proc", "/sys"}
+    roots |= {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+    roots |= {p for p in sys.path if p}
+    return {os.path.realpath(r) for r in roots if os.path.exists(r)}
+
+
+def _allow_except(ruleset: int, root: str, denied: set[str]) -> None:
+    """Allow reading ``root`` except the ``denied`` folders inside it (by allowing around them)."""
+    if root in denied:
+        return
+    if not any(d.startswith(root.rstrip("/") + "/") for d in denied) or not os.path.isdir(root):
+        with contextlib.suppress(OSError):
+            _allow(ruleset, root, _FS_READS if os.path.isdir(root) else _FS_FILE_READS)
+        return
+    with contextlib.suppress(OSError):
+        _allow(ruleset, root, _FS_READ_DIR_ONLY)  # list it, but open only what is allowed below
+        for entry in os.listdir(root):
+            _allow_except(ruleset, os.path.join(root, entry), denied)
 
 
 def _allow(ruleset: int, path: str, access: int) -> None:

@@ -47,7 +47,7 @@ def _supervise(config: dict[str, Any], rfd: int, wfd: int, status_fd: int) -> No
     if pid == 0:
         os.close(status_fd)
         try:
-            _child.serve(rfd, wfd, workdir, limits, report)
+            _child.serve(rfd, wfd, workdir, limits, report, hidden)
         finally:
             os._exit(0)
     os.close(rfd)

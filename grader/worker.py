@@ -297,6 +297,9 @@ class ProcessWorker:
         except (TimeoutError, EOFError, _codec.CodecError) as exc:
             code = self._kill()
             raise WorkerError(f"the worker process did not start{_exit_reason(code)}: {exc!r}") from None
+        if isinstance(hello, dict) and "fatal" in hello:
+            self._kill()
+            raise WorkerError(f"the worker process did not start: {str(hello['fatal'])[:500]}")
         report = hello.get("hello") if isinstance(hello, dict) else None
         self.confinement = dict(report) if isinstance(report, dict) else {}
 
