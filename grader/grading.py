@@ -68,7 +68,11 @@ def grade_notebook(
     exercises = tuple(_exercise(name, outcomes, source, outputs) for name in assignment.exercises)
     notices = (
         tuple(
-            Notice(i.message + (f" (not graded: {', '.join(i.lost)})" if i.lost else ""), i.cell, i.line)
+            Notice(
+                i.message + (f" (not graded: {', '.join(i.lost)})" if i.lost else ""),
+                i.cell or None,
+                i.line or None,
+            )
             for i in source.issues
         )
         + load_notices
