@@ -296,3 +296,33 @@ def test_a_copy_that_exits_is_a_crash_and_the_next_scope_is_unharmed(
     assert w.pid == pid  # only the copy ended; the loaded worker was not restarted
     assert w.call("honest", [0.0], scope="two").value[1] == 0
     assert w.call("sabotage", [], scope="one").value == 1
+
+
+def test_without_namespaces_the_fallbacks_still_clean_up_and_say_what_is_missing() -> None:
+    marker = f"grader-test-{uuid.uuid4()}"
+    code = [
+        (1, 1, "import os, subprocess, sys"),
+        (
+            2,
+            1,
+            "def daemon(marker):\n"
+            "    if os.fork() == 0:\n"
+            "        os.setsid()\n"
+            "        subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(30)', marker])\n"
+            "        os._exit(0)\n"
+            "    return os.getpid() != 1",
+        ),
+    ]
+    with ProcessWorker(statements(code), limits=LIMITS, namespaces=False) as w:
+        assert w.call("daemon", [marker]).value is True  # no PID namespace: not PID 1
+        assert wait_until_present(marker)
+        assert w.confinement["network"]["active"] is False
+        assert w.confinement["landlock"]["active"] is True
+    assert wait_until_gone(marker)
+
+
+def wait_until_present(marker: str, seconds: float = 3.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return bool(processes_with(marker))
