@@ -40,6 +40,11 @@ def _supervise(config: dict[str, Any], rfd: int, wfd: int, status_fd: int) -> No
     workdir = str(config["workdir"])
     limits = {str(k): int(v) for k, v in config["limits"].items()}
     hidden = [str(p) for p in config["hidden"]]
+    # every copy of the grader's packages on this Python's own import path too (an installed copy
+    # beside a source checkout, say)
+    hidden += [
+        os.path.join(p, n) for p in sys.path if p for n in _child.BLOCKED if os.path.isdir(os.path.join(p, n))
+    ]
     report = _sandbox.isolate(
         workdir, str(config["helpers"]), hidden, limits["file_mb"], namespaces=bool(config["namespaces"])
     )
