@@ -152,7 +152,14 @@ def _exercise(
     mine = [o for o in outcomes if o.exercise == name]
     checks = tuple(
         CheckResult(
-            o.name, o.max_points if o.passed else 0.0, o.max_points, o.passed, o.message, o.hint, o.visibility
+            o.name,
+            o.max_points if o.passed else 0.0,
+            o.max_points,
+            o.passed,
+            o.message,
+            o.hint,
+            o.visibility,
+            o.details,
         )
         for o in mine
     )
