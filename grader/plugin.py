@@ -174,6 +174,9 @@ class GradingPlugin:
         return np.random.default_rng(zlib.crc32(request.node.nodeid.split("::", 1)[-1].encode()))
 
     def pytest_configure(self, config: pytest.Config) -> None:
+        # Failures are read from the exception, never from pytest's report: keep its traceback text short
+        # (the full one reads the source of every frame, a tenth of a second per failed check).
+        config.option.tbstyle = "line"
         config.addinivalue_line("markers", "exercise(name, uses=()): the graded function of a module")
         config.addinivalue_line("markers", "points(n): points the check is worth")
         config.addinivalue_line("markers", "hidden: the check's details are not shown to students")

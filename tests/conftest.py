@@ -3,6 +3,8 @@ controls (file name, code, printed output, exception messages, function names in
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 import pytest
 
 from grader.result import CheckResult, ExerciseResult, Notice, SourceSpan, SubmissionResult
@@ -143,3 +145,19 @@ def result() -> SubmissionResult:
 def hostile(request: pytest.FixtureRequest) -> tuple[str, SubmissionResult]:
     text = str(request.param)
     return text, make_result(text, submission=f"{text}.ipynb")
+
+
+class Elements(HTMLParser):
+    """The elements and attributes of a page, as a browser's parser sees them."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.feed(page)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)

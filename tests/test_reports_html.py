@@ -3,30 +3,11 @@ self-contained, with nothing of a hidden check but its name."""
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
-
-from conftest import HIDDEN_SECRET, make_result
+from conftest import HIDDEN_SECRET, Elements, make_result
 
 from grader.reports import render_html
 from grader.reports.html import case_of, student_view
 from grader.result import SubmissionResult
-
-
-class Elements(HTMLParser):
-    """The elements and attributes of a page, as a browser's parser sees them."""
-
-    def __init__(self, page: str) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.text: list[str] = []
-        self.feed(page)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
 
 ALLOWED = set(
     [

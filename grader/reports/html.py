@@ -215,7 +215,12 @@ def student_view(result: SubmissionResult) -> dict[str, Any]:
     }
 
 
+def get_template(name: str) -> jinja2.Template:
+    """A template of the reports (autoescaped, strict about undefined names)."""
+    return _ENV.get_template(name)
+
+
 def render_html(result: SubmissionResult) -> str:
     """Render the report page. Everything that came from the student is escaped by the template engine."""
-    template = _ENV.get_template("report.html.j2")
+    template = get_template("report.html.j2")
     return template.render(r=student_view(result), code_css=style_css(".code"))
