@@ -138,6 +138,7 @@ def test_hostile_text_is_shown_not_run(browser: Any, pages: dict[str, Path]) -> 
 
 
 def test_printing_shows_the_folded_parts(browser: Any, pages: dict[str, Path]) -> None:
+    """Folded code is on paper (Chromium unfolds details to print; the stylesheet asks other browsers to)."""
     page = open_page(browser, pages["sample"], "desktop")
     folded = "#ex-rnn_forward pre.code"  # a passed exercise: its code is folded on screen
     box = page.locator(folded).bounding_box()
