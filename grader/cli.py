@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -10,9 +11,17 @@ from pathlib import Path
 from typing import Any
 
 from . import assignments
+from .bundle import build_autograder
 from .errors import GraderError, UsageError
 from .grading import grade_notebook
-from .reports import render_table, write_reports
+from .reports import (
+    append_step_summary,
+    gradescope_results,
+    render_class_page,
+    render_junit,
+    render_table,
+    write_reports,
+)
 from .result import SubmissionResult
 
 
@@ -31,10 +40,15 @@ def _parser() -> argparse.ArgumentParser:
         "--fail-under", type=float, metavar="PCT", help="exit 1 when a submission scores under PCT percent"
     )
     run.add_argument("-j", "--jobs", type=int, default=1, help="submissions graded in parallel (default 1)")
+    run.add_argument("--gradescope", metavar="FILE", help="also write Gradescope's results.json to FILE")
+    run.add_argument("--junit", metavar="FILE", help="also write JUnit XML (a testcase per check) to FILE")
     check = sub.add_parser("check", help="run only the visible checks on a notebook and print feedback")
     check.add_argument("notebook", help="the notebook to check")
     check.add_argument("-a", "--assignment", help="the assignment (default: from the notebook)")
     sub.add_parser("list", help="list the shipped assignments and their exercises")
+    bundle = sub.add_parser("gradescope", help="build the autograder zip to upload to Gradescope")
+    bundle.add_argument("assignment", help="the assignment the autograder grades")
+    bundle.add_argument("-o", "--outdir", default=".", help="where the zip goes (default: here)")
     return parser
 
 
@@ -55,7 +69,7 @@ def _notebooks(paths: Sequence[str]) -> list[Path]:
 
 def _stems(paths: Sequence[Path]) -> list[str]:
     """Report names for each notebook, unique even when two folders hold the same file name."""
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {"index": 1}  # index.html is the class page of a batch
     stems = []
     for path in paths:
         stem = path.stem
@@ -103,6 +117,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if show_progress:
         print(file=sys.stderr)
     graded = [r for r in results if r is not None]
+    _write_extras(args, results, stems)
     print(render_table(graded))
     print(f"\nReports in {outdir}/")
     _warn_unconfined(graded)
@@ -121,6 +136,32 @@ def _warn_unconfined(results: Sequence[SubmissionResult]) -> None:
     )
     if missing:
         print("grader: warning: graded without " + "; ".join(missing), file=sys.stderr)
+
+
+def _write_extras(args: argparse.Namespace, graded: list[SubmissionResult | None], stems: list[str]) -> None:
+    """The class page of a batch, the Gradescope and JUnit files asked for, the CI step summary."""
+    pairs = [(r, stem) for r, stem in zip(graded, stems, strict=True) if r is not None]
+    results = [r for r, _ in pairs]
+    if len(results) > 1:
+        page = render_class_page(results, [f"{stem}.html" for _, stem in pairs])
+        (Path(args.outdir) / "index.html").write_text(page, encoding="utf-8")
+    if args.gradescope:
+        _write(args.gradescope, json.dumps(gradescope_results(results), indent=2) + "\n")
+    if args.junit:
+        _write(args.junit, render_junit(results))
+    append_step_summary(results)
+
+
+def _write(target: str, text: str) -> None:
+    path = Path(target)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def cmd_gradescope(args: argparse.Namespace) -> int:
+    zip_path = build_autograder(assignments.load(args.assignment), Path(args.outdir))
+    print(f"Gradescope autograder: {zip_path}")
+    return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -144,7 +185,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    commands = {"run": cmd_run, "check": cmd_check, "list": cmd_list}
+    commands = {"run": cmd_run, "check": cmd_check, "list": cmd_list, "gradescope": cmd_gradescope}
     try:
         return commands[args.command](args)
     except GraderError as exc:

@@ -30,8 +30,8 @@ import numpy as np
 import pytest
 
 from . import _codec
-from .checks import CheckFailed
-from .errors import StudentFailure, StudentTimeout
+from .checks import CheckFailed, recording_details
+from .errors import StudentFailure, StudentRaised, StudentTimeout
 from .result import Visibility
 from .worker import CallResult, Worker
 
@@ -47,6 +47,7 @@ class CheckOutcome:
     visibility: Visibility
     failure: str  # "", "check", "error", "timeout", "missing"
     order: int
+    details: dict[str, Any] | None = None
 
 
 class StudentProxy:
@@ -77,6 +78,7 @@ class GradingSession:
         self.memo: dict[bytes, CallResult | StudentFailure] = {}
         self.timed_out: set[str] = set()
         self.output: dict[str, list[str]] = {}
+        self.hidden_check = False  # output printed during a hidden check is not kept: it may show its inputs
 
     def call(
         self,
@@ -115,7 +117,7 @@ class GradingSession:
             return exc
         except StudentFailure as exc:
             return exc
-        if result.output:
+        if result.output and not self.hidden_check:
             self.output.setdefault(name, []).append(result.output)
         return result
 
@@ -143,6 +145,21 @@ def _message(exc: BaseException) -> tuple[str, str | None, str]:
     )
 
 
+def _details(exc: BaseException | None, noted: dict[str, Any]) -> dict[str, Any] | None:
+    """Details for reports: what the helpers noted, the failure's own, where student code raised."""
+    details = {key: list(value) for key, value in noted.items()}
+    if isinstance(exc, CheckFailed) and exc.details:
+        for key, value in exc.details.items():
+            details.setdefault(key, value)
+    if isinstance(exc, StudentRaised) and exc.frames:
+        details["traceback"] = [
+            {"cell": int(cell), "line": int(line), "function": str(function)}
+            for filename, line, function in exc.frames
+            if (cell := str(filename).removeprefix("<cell ").removesuffix(">")).isdigit()
+        ]
+    return details or None
+
+
 class GradingPlugin:
     """Registered with ``pytest.main(plugins=[...])`` for one submission."""
 
@@ -151,6 +168,7 @@ class GradingPlugin:
         self.outcomes: dict[str, CheckOutcome] = {}
         self.collect_errors: list[str] = []
         self._order = 0
+        self._noted: dict[str, Any] = {}
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -177,6 +195,14 @@ class GradingPlugin:
         config.addinivalue_line("markers", "exercise(name, uses=()): the graded function of a module")
         config.addinivalue_line("markers", "points(n): points the check is worth")
         config.addinivalue_line("markers", "hidden: the check's details are not shown to students")
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_protocol(
+        self, item: pytest.Item, nextitem: pytest.Item | None
+    ) -> Generator[None, object, object]:
+        self.session.hidden_check = item.get_closest_marker("hidden") is not None
+        with recording_details() as self._noted:
+            return (yield)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(
@@ -210,6 +236,7 @@ class GradingPlugin:
             visibility="hidden" if item.get_closest_marker("hidden") else "visible",
             failure=failure,
             order=self._order,
+            details=_details(exc, self._noted),
         )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from grader import assignments
@@ -61,3 +62,14 @@ def test_unreadable_notebook_without_assignment(tmp_path: Path) -> None:
     result = grade_notebook(path)
     assert result.score == 0 and result.assignment is None
     assert result.error is not None and "not a Jupyter notebook" in result.error
+
+
+def test_messages_are_the_same_on_every_run(tmp_path: Path) -> None:
+    """A student's exception that shows a memory address gives the same message twice."""
+    notebook = nbformat.v4.new_notebook()
+    code = "def rnn_cell_forward(xt, a_prev, parameters):\n    raise ValueError(object())"
+    notebook.cells = [nbformat.v4.new_code_cell(code)]
+    path = tmp_path / "addr.ipynb"
+    nbformat.write(notebook, path)
+    one, two = (grade_notebook(path, RNN).exercises[0].checks[0].message for _ in range(2))
+    assert one == two and "ValueError: <object object at 0x…>" in one
