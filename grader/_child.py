@@ -92,13 +92,14 @@ class _Capped(io.TextIOBase):
 
 
 class Channel:
-    def __init__(self, rfd: int, wfd: int) -> None:
+    def __init__(self, rfd: int, wfd: int, max_bytes: int = _codec.MAX_BYTES) -> None:
         self.rfd, self.wfd = rfd, wfd
+        self.max_bytes = max_bytes
 
     def send(self, message: Any, *, strict: bool = False) -> None:
         """Send ``message``; one that cannot be encoded is sent as a BadReturn, or raised when ``strict``."""
         try:
-            data = _codec.encode(message)
+            data = _codec.encode(message, max_bytes=self.max_bytes)
         except _codec.CodecError as exc:
             if strict:
                 raise
@@ -254,7 +255,9 @@ def serve(
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
     os.close(devnull)
-    worker = Worker(Channel(rfd, wfd), limits["output_chars"])
+    worker = Worker(
+        Channel(rfd, wfd, min(limits["return_mb"] * 2**20, _codec.MAX_BYTES)), limits["output_chars"]
+    )
     sys.stdout = sys.stderr = worker.out
     sys.argv = ["submission"]
     worker.channel.send({"hello": report})

@@ -135,7 +135,25 @@ def isolate(
             for path in hidden:
                 if os.path.isdir(path):
                     _mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k")
-            _ok(report, "hidden_sources", "the grader, reference and exercise folders are mounted empty")
+            for shared in (
+                "/tmp",
+                "/var/tmp",
+                "/dev/shm",
+                "/run",
+                "/var/run",
+            ):  # other users' files and sockets
+                if (
+                    os.path.isdir(shared)
+                    and not os.path.islink(shared)
+                    and not workdir.startswith(shared + "/")
+                ):
+                    _mount("tmpfs", shared, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=1m,mode=0755")
+            _ok(
+                report,
+                "hidden_sources",
+                "the grader, reference and exercise folders are mounted empty; /run, /dev/shm and the other "
+                "temporary folders are private",
+            )
         except OSError as exc:
             _off(report, "hidden_sources", str(exc))
     elif _becomes_nobody():

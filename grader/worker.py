@@ -53,12 +53,14 @@ class Limits:
 
     call_seconds: float = 10.0
     statement_seconds: float = 10.0
+    load_seconds: float = 60.0
     memory_mb: int = 2048
     cpu_seconds: int = 120
     processes: int = 64
     open_files: int = 256
     file_mb: int = 64
     output_chars: int = 20_000
+    return_mb: int = 256
 
     def for_worker(self) -> dict[str, int]:
         """The limits the worker applies to itself (wall-clock limits are kept by the grading side)."""
@@ -69,6 +71,7 @@ class Limits:
             "open_files": self.open_files,
             "file_mb": self.file_mb,
             "output_chars": self.output_chars,
+            "return_mb": self.return_mb,
         }
 
 
@@ -343,7 +346,12 @@ class ProcessWorker:
 
     def _load_all(self) -> None:
         self._loaded = True
+        deadline = time.monotonic() + self.limits.load_seconds
         for st in self.statements:
+            if time.monotonic() > deadline:
+                message = f"not run: loading the notebook took more than {self.limits.load_seconds:g} s"
+                self.issues.append(LoadIssue(st.cell, st.line, message))
+                continue
             try:
                 self._exec(st)
                 self._good.append(st)

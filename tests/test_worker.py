@@ -326,3 +326,25 @@ def wait_until_present(marker: str, seconds: float = 3.0) -> bool:
     while not processes_with(marker) and time.monotonic() < deadline:
         time.sleep(0.02)
     return bool(processes_with(marker))
+
+
+def test_loading_has_a_time_budget_of_its_own() -> None:
+    endless = "while True:\n    pass"
+    code = [(1, 1, endless), (2, 1, endless), (3, 1, endless), (4, 1, "def f():\n    return 1")]
+    limits = Limits(call_seconds=1, statement_seconds=1, load_seconds=1.5)
+    with ProcessWorker(statements(code), limits=limits) as w:
+        issues = w.load()
+        assert [i.cell for i in issues] == [1, 2, 3, 4]
+        assert "did not finish within 1 s" in issues[0].message
+        assert all(
+            i.message.startswith("not run: loading the notebook took more than 1.5 s") for i in issues[2:]
+        )
+
+
+def test_returned_values_are_bounded_in_size() -> None:
+    code = [(1, 1, "import numpy as np"), (2, 1, "def big(n):\n    return np.zeros(n)")]
+    with ProcessWorker(statements(code), limits=Limits(return_mb=1)) as w:
+        assert w.call("big", [1000]).value.shape == (1000,)
+        with pytest.raises(BadReturn, match="cannot be checked"):
+            w.call("big", [2**18])  # 2 MB
+        assert w.call("big", [10]).value.shape == (10,)
