@@ -16,6 +16,10 @@ Requests (dicts) and their answers:
   ``{"exc": {...}}``). Answer ``{"ok": value, "out": text}`` or ``{"exc": {...}, "out": text}``, or
   ``{"missing": name}``.
 - ``{"op": "names"}``: the functions and classes the notebook defined.
+- Objects: calling a class (``call`` with its name) answers ``{"object": handle, "type": name}``; the
+  object stays in this process. ``call`` with ``"target": handle`` calls a method of it;
+  ``{"op": "get", "target", "name"}`` answers ``{"ok": value}`` or ``{"method": name}``;
+  ``{"op": "set", "target", "name", "value"}`` sets an attribute.
 - ``{"op": "fork"}``: from now on a copy-on-write copy of this process answers (``{"ok": None}``);
   ``{"op": "end"}`` ends the copy, and this process answers ``{"resumed": wait_status}``. The grading
   process gives each exercise its own copy, so nothing one exercise's calls change reaches another.
@@ -151,6 +155,7 @@ class Worker:
     def __init__(self, channel: Channel, output_chars: int) -> None:
         self.channel = channel
         self.ns: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
+        self.objects: list[Any] = []  # objects the grader constructed, by handle
         self.out = _Capped(output_chars)
 
     def standin(self, name: str) -> Any:
@@ -180,12 +185,16 @@ class Worker:
                 return {"exc": _describe(exc), "out": self.out.take()}
             return {"ok": None, "out": self.out.take()}
         if op == "call":
+            target = req.get("target")
             return self.call(
                 str(req["name"]),
                 req.get("args") or [],
                 req.get("kwargs") or {},
                 [str(n) for n in req.get("standins") or []],
+                target if isinstance(target, int) else None,
             )
+        if op in ("get", "set"):
+            return self.attribute(op, req.get("target"), str(req.get("name")), req.get("value"))
         if op == "fork":
             return self.fork()
         if op == "end":
@@ -199,6 +208,21 @@ class Worker:
                 )
             }
         return {"exc": {"type": "ProtocolError", "message": f"unknown request {op!r}", "frames": []}}
+
+    def attribute(self, op: str, target: Any, name: str, value: Any) -> dict[str, Any]:
+        """Read (``get``) or set (``set``) an attribute of a constructed object."""
+        if not isinstance(target, int) or not 0 <= target < len(self.objects):
+            return {"exc": {"type": "LookupError", "message": "no such object", "frames": []}}
+        try:
+            if op == "set":
+                setattr(self.objects[target], name, value)
+                return {"ok": None, "out": self.out.take()}
+            found = getattr(self.objects[target], name)
+            if callable(found) and not isinstance(found, type):
+                return {"method": name, "out": self.out.take()}
+            return {"ok": found, "out": self.out.take()}
+        except BaseException as exc:
+            return {"exc": _describe(exc), "out": self.out.take()}
 
     def fork(self) -> dict[str, Any]:
         """Serve the next requests from a copy of this process, until it ends; then answer again here.
@@ -214,15 +238,30 @@ class Worker:
         self.out.take()
         return {"resumed": status}
 
-    def call(self, name: str, args: list[Any], kwargs: dict[str, Any], standins: list[str]) -> dict[str, Any]:
-        func = self.ns.get(name)
-        if func is None:
-            return {"missing": name}
+    def call(
+        self,
+        name: str,
+        args: list[Any],
+        kwargs: dict[str, Any],
+        standins: list[str],
+        target: int | None = None,
+    ) -> dict[str, Any]:
+        func: Any = self.ns.get(name) if target is None else None
+        if target is None:
+            if func is None:
+                return {"missing": name}
+        elif not 0 <= target < len(self.objects):
+            return {"exc": {"type": "LookupError", "message": "no such object", "frames": []}}
         saved = {n: self.ns[n] for n in standins if n in self.ns}
         try:
             for n in standins:
                 self.ns[n] = self.standin(n)
+            if target is not None:
+                func = getattr(self.objects[target], name)
             value = func(*args, **kwargs)
+            if isinstance(func, type):  # a constructed object stays here; the grader gets a handle
+                self.objects.append(value)
+                return {"object": len(self.objects) - 1, "type": type(value).__name__, "out": self.out.take()}
             return {"ok": value, "out": self.out.take()}
         except BaseException as exc:
             return {"exc": _describe(exc), "out": self.out.take()}

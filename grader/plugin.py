@@ -33,7 +33,7 @@ from . import _codec
 from .checks import CheckFailed, recording_details
 from .errors import StudentFailure, StudentRaised, StudentTimeout
 from .result import Visibility
-from .worker import CallResult, Worker
+from .worker import CallResult, MethodRef, ObjectRef, Worker
 
 
 @dataclass
@@ -63,9 +63,46 @@ class StudentProxy:
             raise AttributeError(name)
 
         def call(*args: Any, **kwargs: Any) -> Any:
-            return self._session.call(name, args, kwargs, self._uses, self._exercise)
+            value = self._session.call(name, args, kwargs, self._uses, self._exercise)
+            return (
+                StudentObject(self._session, value, self._exercise) if isinstance(value, ObjectRef) else value
+            )
 
         return call
+
+
+class StudentObject:
+    """An object of the student's class, living in the worker: ``obj.forward(x)`` calls its method there,
+    ``obj.W_x`` reads an attribute back (through the codec), ``obj.W_x = w`` sets one. Nothing is
+    remembered between calls: methods may change the object."""
+
+    def __init__(self, session: GradingSession, ref: ObjectRef, exercise: str | None) -> None:
+        object.__setattr__(self, "_session", session)
+        object.__setattr__(self, "_ref", ref)
+        object.__setattr__(self, "_exercise", exercise)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        value = self._session.object_op("get", self._ref, name, (), {}, self._exercise)
+        if not isinstance(value, MethodRef):
+            return value
+
+        def method(*args: Any, **kwargs: Any) -> Any:
+            result = self._session.object_op("call", self._ref, name, args, kwargs, self._exercise)
+            return (
+                StudentObject(self._session, result, self._exercise)
+                if isinstance(result, ObjectRef)
+                else result
+            )
+
+        return method
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self._session.object_op("set", self._ref, name, (value,), {}, self._exercise)
+
+    def __repr__(self) -> str:
+        return repr(self._ref)
 
 
 class GradingSession:
@@ -89,12 +126,41 @@ class GradingSession:
         exercise: str | None = None,
     ) -> Any:
         key = hashlib.blake2b(_codec.encode([name, list(args), kwargs, list(uses)]), digest_size=16).digest()
-        if key not in self.memo:
-            self.memo[key] = self._call(name, args, kwargs, uses, exercise)
-        outcome = self.memo[key]
+        outcome = self.memo.get(key) or self._call(name, args, kwargs, uses, exercise)
+        if not (isinstance(outcome, CallResult) and isinstance(outcome.value, ObjectRef)):
+            self.memo[key] = outcome  # a constructed object is new each time: never remembered
         if isinstance(outcome, StudentFailure):
             raise outcome
         return outcome.value
+
+    def object_op(
+        self,
+        op: str,
+        ref: ObjectRef,
+        name: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        exercise: str | None,
+    ) -> Any:
+        """A method call, attribute read or attribute write on a student's object (never remembered)."""
+        if time.monotonic() > self.deadline:
+            raise StudentTimeout("the submission used up its time budget; the remaining checks were not run")
+        try:
+            if op == "get":
+                result = self.worker.get_attribute(ref, name, scope=exercise)
+            elif op == "set":
+                self.worker.set_attribute(ref, name, args[0], scope=exercise)
+                return None
+            else:
+                result = self.worker.call(
+                    name, args, kwargs, resolve=self._resolve, scope=exercise, target=ref
+                )
+        except StudentTimeout:
+            self.timed_out.add(ref.type_name)
+            raise
+        if result.output:
+            self.output.setdefault(exercise or ref.type_name, []).append(result.output)
+        return result.value
 
     def _call(
         self,

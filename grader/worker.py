@@ -85,6 +85,25 @@ class LoadIssue:
 
 
 @dataclass(frozen=True)
+class ObjectRef:
+    """An object constructed in the worker (it stays there); valid until the worker copy it lives in ends."""
+
+    handle: int
+    type_name: str
+    generation: int
+
+    def __repr__(self) -> str:
+        return f"<{self.type_name} object in the worker>"
+
+
+@dataclass(frozen=True)
+class MethodRef:
+    """The answer to reading an attribute that is a method: call it through the worker."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class CallResult:
     value: Any
     output: str
@@ -102,7 +121,14 @@ class Worker(Protocol):
         standins: Sequence[str] = (),
         resolve: Resolver | None = None,
         scope: str | None = None,
+        target: ObjectRef | None = None,
     ) -> CallResult: ...
+
+    def get_attribute(self, target: ObjectRef, name: str, *, scope: str | None = None) -> CallResult: ...
+
+    def set_attribute(
+        self, target: ObjectRef, name: str, value: Any, *, scope: str | None = None
+    ) -> None: ...
 
     def defined(self) -> list[str]: ...
 
@@ -264,6 +290,7 @@ class ProcessWorker:
         self._good: list[Statement] = []
         self._loaded = False
         self._scope: str | None = None  # the exercise the current copy of the loaded worker serves
+        self._generation = 0  # changes whenever objects constructed earlier stop existing
 
     # -- lifecycle -------------------------------------------------------------------------------------
     def __enter__(self) -> ProcessWorker:
@@ -309,6 +336,7 @@ class ProcessWorker:
     def _kill(self) -> int | None:
         """Kill the worker and everything it started; return its exit code when known."""
         code, self._scope = None, None
+        self._generation += 1
         if self.pid:
             for kill in (os.killpg, os.kill):
                 with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -441,7 +469,12 @@ class ProcessWorker:
                 frames=frames,
                 location=_format_frames(err.get("frames") or []),
             )
-        return CallResult(reply.get("ok"), str(reply.get("out") or ""))
+        out = str(reply.get("out") or "")
+        if "object" in reply:
+            return CallResult(ObjectRef(int(reply["object"]), str(reply.get("type")), self._generation), out)
+        if "method" in reply:
+            return CallResult(MethodRef(str(reply["method"])), out)
+        return CallResult(reply.get("ok"), out)
 
     @staticmethod
     def _callback(request: dict[str, Any], resolve: Resolver | None) -> dict[str, Any]:
@@ -468,6 +501,7 @@ class ProcessWorker:
         standins: Sequence[str] = (),
         resolve: Resolver | None = None,
         scope: str | None = None,
+        target: ObjectRef | None = None,
     ) -> CallResult:
         """Call ``name(*args, **kwargs)`` in the worker. Raises StudentFailure when that fails.
 
@@ -483,6 +517,7 @@ class ProcessWorker:
             "args": list(args),
             "kwargs": dict(kwargs or {}),
             "standins": list(standins),
+            "target": self._handle(target),
         }
         allowed = set(standins)
 
@@ -495,8 +530,35 @@ class ProcessWorker:
         result: CallResult = self._request(request, self.limits.call_seconds, guarded, what=f"{name}()")
         return result
 
+    def _handle(self, target: ObjectRef | None) -> int | None:
+        if target is None:
+            return None
+        if target.generation != self._generation:
+            raise StudentCrashed(
+                f"the {target.type_name} object no longer exists: the worker holding it ended after a failure"
+            )
+        return target.handle
+
+    def get_attribute(self, target: ObjectRef, name: str, *, scope: str | None = None) -> CallResult:
+        """Read ``target.name`` in the worker: the value, or a :class:`MethodRef` for a method."""
+        self._ensure()
+        if scope != self._scope:
+            self._enter(scope)
+        request = {"op": "get", "target": self._handle(target), "name": name}
+        result: CallResult = self._request(request, self.limits.call_seconds, None, what=f"reading .{name}")
+        return result
+
+    def set_attribute(self, target: ObjectRef, name: str, value: Any, *, scope: str | None = None) -> None:
+        """Set ``target.name = value`` in the worker."""
+        self._ensure()
+        if scope != self._scope:
+            self._enter(scope)
+        request = {"op": "set", "target": self._handle(target), "name": name, "value": value}
+        self._request(request, self.limits.call_seconds, None, what=f"setting .{name}")
+
     def _enter(self, scope: str | None) -> None:
         what = "the worker"
+        self._generation += 1
         if self._scope is not None:
             self._scope = None
             self._request({"op": "end"}, self.limits.call_seconds, None, what=what)

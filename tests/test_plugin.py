@@ -96,3 +96,30 @@ def test_output_printed_during_a_hidden_check_is_not_kept(
     outcomes, session = graded
     assert outcomes["secret"].visibility == "hidden" and not outcomes["secret"].passed
     assert session.output["f"] == ["printed 1.0\n", "printed 2.0\n"]
+
+
+def test_student_objects_call_methods_and_move_attributes_through_the_worker() -> None:
+    from grader.notebook import Statement
+    from grader.plugin import StudentObject, StudentProxy
+    from grader.worker import ProcessWorker
+
+    code = (
+        "import numpy as np\n"
+        "class Layer:\n"
+        "    def __init__(self, n):\n"
+        "        self.W = np.ones((n, n))\n"
+        "    def forward(self, x):\n"
+        "        return self.W @ x\n"
+    )
+    with ProcessWorker([Statement(1, 1, code)]) as worker:
+        session = GradingSession(worker, types.ModuleType("reference"))
+        layer = StudentProxy(session, (), "Layer").Layer(2)
+        assert isinstance(layer, StudentObject)
+        np.testing.assert_array_equal(layer.forward(np.array([1.0, 2.0])), [3.0, 3.0])
+        layer.W = np.eye(2) * 5
+        np.testing.assert_array_equal(layer.W, np.eye(2) * 5)
+        np.testing.assert_array_equal(layer.forward(np.array([1.0, 2.0])), [5.0, 10.0])
+        with pytest.raises(StudentRaised, match="AttributeError"):
+            _ = layer.b
+        second = StudentProxy(session, (), "Layer").Layer(2)
+        np.testing.assert_array_equal(second.W, np.ones((2, 2)))  # a new object, not the one changed above

@@ -12,7 +12,7 @@ import pytest
 
 from grader.errors import BadReturn, MissingFunction, StudentCrashed, StudentRaised, StudentTimeout
 from grader.notebook import Statement
-from grader.worker import Limits, LoadIssue, ProcessWorker
+from grader.worker import Limits, LoadIssue, MethodRef, ObjectRef, ProcessWorker
 
 LIMITS = Limits(call_seconds=1, statement_seconds=1)
 
@@ -348,3 +348,46 @@ def test_returned_values_are_bounded_in_size() -> None:
         with pytest.raises(BadReturn, match="cannot be checked"):
             w.call("big", [2**18])  # 2 MB
         assert w.call("big", [10]).value.shape == (10,)
+
+
+CLASSES = [
+    (1, 1, "import numpy as np"),
+    (
+        2,
+        1,
+        "class Layer:\n"
+        "    def __init__(self, n, scale=1.0):\n"
+        "        self.W = np.ones((n, n)) * scale\n"
+        "        self.calls = 0\n"
+        "    def forward(self, x):\n"
+        "        self.calls += 1\n"
+        "        return self.W @ x\n"
+        "    def child(self):\n"
+        "        return Layer(1)\n"
+        "\n"
+        "class Broken:\n"
+        "    def __init__(self):\n"
+        "        raise ValueError('no')",
+    ),
+]
+
+
+def test_objects_are_built_used_and_read_through_the_worker(make: Callable[..., ProcessWorker]) -> None:
+    w = make(CLASSES)
+    ref = w.call("Layer", [2], {"scale": 2.0}, scope="a").value
+    assert isinstance(ref, ObjectRef) and ref.type_name == "Layer"
+    np.testing.assert_array_equal(w.get_attribute(ref, "W", scope="a").value, np.full((2, 2), 2.0))
+    w.set_attribute(ref, "W", np.eye(2), scope="a")
+    np.testing.assert_array_equal(
+        w.call("forward", [np.array([3.0, 4.0])], scope="a", target=ref).value, [3, 4]
+    )
+    assert w.get_attribute(ref, "calls", scope="a").value == 1  # state kept between calls
+    assert w.get_attribute(ref, "forward", scope="a").value == MethodRef("forward")
+    assert w.call("child", [], scope="a", target=ref).value.type_name == "Layer"  # not a constructor call
+    with pytest.raises(StudentRaised, match="AttributeError"):
+        w.get_attribute(ref, "missing", scope="a")
+    with pytest.raises(StudentRaised, match="ValueError: no"):
+        w.call("Broken", [], scope="a")
+    w.call("Layer", [1], scope="b")
+    with pytest.raises(StudentCrashed, match="the Layer object no longer exists"):
+        w.get_attribute(ref, "W", scope="b")  # it lived in the copy of scope "a"
