@@ -2,10 +2,16 @@
 
 What an instructor imports to write a graded suite::
 
-    from grader import exercise, points, hidden, assert_close, assert_gradient
+    from grader import exercise, points, hidden, assert_close, assert_gradient, mistake
 
 ``exercise(name, uses=(...))`` marks a suite module (``pytestmark = exercise("rnn_forward",
-uses=("rnn_cell_forward",))``); ``points(n)`` and ``hidden`` mark its tests.
+uses=("rnn_cell_forward",))``); ``points(n)`` and ``hidden`` mark its tests; ``@mistake(name,
+description)`` marks a known mistake (a mutant of the reference) in the assignment's catalog.
+
+What a student imports in a notebook::
+
+    from grader import check
+    check(rnn_cell_forward)    # the visible checks of that one function, with hints
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from .checks import (
     numerical_gradient,
     relative_error,
 )
+from .diagnosis import Mistake, mistake
 
 _T = TypeVar("_T")
 
@@ -49,6 +56,7 @@ def hidden(test: _T) -> _T:
 
 __all__ = [
     "CheckFailed",
+    "Mistake",
     "as_array",
     "assert_close",
     "assert_gradient",
@@ -58,6 +66,7 @@ __all__ = [
     "exercise",
     "expect_values",
     "hidden",
+    "mistake",
     "numerical_gradient",
     "points",
     "relative_error",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -17,6 +17,7 @@ import pytest
 
 from . import assignments
 from .assignments import Assignment
+from .diagnosis import Diagnoser, load_catalog
 from .errors import GraderError, NotebookError
 from .notebook import Source, read_notebook
 from .plugin import CheckOutcome, GradingPlugin, GradingSession
@@ -60,11 +61,34 @@ def grade_notebook(
                 "functions (choose one with -a)",
                 start,
             )
+    return grade_source(
+        source, assignment, path.name, limits=limits, visible_only=visible_only, error=error, start=start
+    )
+
+
+def grade_source(
+    source: Source,
+    assignment: Assignment,
+    submission: str,
+    *,
+    limits: Limits | None = None,
+    visible_only: bool = False,
+    only: Sequence[str] | None = None,
+    error: str | None = None,
+    start: float | None = None,
+) -> SubmissionResult:
+    """Grade extracted source (a notebook's, or code gathered elsewhere) as the submission ``submission``.
+
+    ``only`` limits grading to some exercises (the others are left out of the result).
+    """
+    start = time.monotonic() if start is None else start
+    path = Path(submission)
+    names = tuple(e for e in assignment.exercises if only is None or e in only)
     try:
-        outcomes, outputs, load_notices = _run_checks(source, assignment, limits, visible_only)
+        outcomes, outputs, load_notices = _run_checks(source, assignment, limits, visible_only, names)
     except GraderError as exc:
         return _failed(path, assignment, str(exc), start)
-    exercises = tuple(_exercise(name, outcomes, source, outputs) for name in assignment.exercises)
+    exercises = tuple(_exercise(name, outcomes, source, outputs) for name in names)
     notices = (
         tuple(
             Notice(i.message + (f" (not graded: {', '.join(i.lost)})" if i.lost else ""), i.cell, i.line)
@@ -86,15 +110,16 @@ def grade_notebook(
 
 
 def _run_checks(
-    source: Source, assignment: Assignment, limits: Limits | None, visible_only: bool
+    source: Source, assignment: Assignment, limits: Limits | None, visible_only: bool, names: Sequence[str]
 ) -> tuple[list[CheckOutcome], dict[str, list[str]], tuple[Notice, ...]]:
     reference = assignment.reference()
     helpers = str(assignment.helpers) if assignment.helpers else ""
+    diagnoser = Diagnoser(reference, load_catalog(assignment.name), source)
     with ProcessWorker(source.statements, helpers=helpers, limits=limits) as worker:
         issues = worker.load()
-        session = GradingSession(worker, reference)
+        session = GradingSession(worker, reference, diagnoser=diagnoser)
         plugin = GradingPlugin(session)
-        args = [str(assignment.suite(e)) for e in assignment.exercises]
+        args = [str(assignment.suite(e)) for e in names]
         args += [
             "-c",
             str(_INI),

@@ -31,6 +31,7 @@ import pytest
 
 from . import _codec
 from .checks import CheckFailed
+from .diagnosis import Call, Diagnoser
 from .errors import StudentFailure, StudentTimeout
 from .result import Visibility
 from .worker import CallResult, Worker
@@ -69,9 +70,18 @@ class StudentProxy:
 class GradingSession:
     """The state shared by the checks of one submission: the worker, memo, time budget and output."""
 
-    def __init__(self, worker: Worker, reference: ModuleType, *, budget_seconds: float = 120.0) -> None:
+    def __init__(
+        self,
+        worker: Worker,
+        reference: ModuleType,
+        *,
+        budget_seconds: float = 120.0,
+        diagnoser: Diagnoser | None = None,
+    ) -> None:
         self.worker = worker
         self.reference = reference
+        self.diagnoser = diagnoser
+        self.calls: list[Call] = []  # the calls of the check that is running, for its diagnosis
         self.deadline = time.monotonic() + budget_seconds
         self.memo: dict[bytes, CallResult | StudentFailure] = {}
         self.timed_out: set[str] = set()
@@ -83,7 +93,9 @@ class GradingSession:
             self.memo[key] = self._call(name, args, kwargs, uses)
         outcome = self.memo[key]
         if isinstance(outcome, StudentFailure):
+            self.calls.append(Call(name, args, kwargs, failure=outcome, uses=uses))
             raise outcome
+        self.calls.append(Call(name, args, kwargs, value=outcome.value, uses=uses))
         return outcome.value
 
     def _call(
@@ -160,6 +172,9 @@ class GradingPlugin:
         config.addinivalue_line("markers", "points(n): points the check is worth")
         config.addinivalue_line("markers", "hidden: the check's details are not shown to students")
 
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        self.session.calls = []
+
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(
         self, item: pytest.Item, call: pytest.CallInfo[None]
@@ -177,13 +192,15 @@ class GradingPlugin:
         exercise = item.get_closest_marker("exercise")
         points = item.get_closest_marker("points")
         name = _check_name(item)
+        graded = str(exercise.args[0]) if exercise else item.module.__name__.removeprefix("test_")  # type: ignore[attr-defined]
         if exc is None:
             message, hint, failure = "passed", None, ""
         else:
             message, hint, failure = _message(exc)
+            hint = self._diagnose(graded, exc) or hint
         self._order += 1
         self.outcomes[item.nodeid] = CheckOutcome(
-            exercise=str(exercise.args[0]) if exercise else item.module.__name__.removeprefix("test_"),  # type: ignore[attr-defined]
+            exercise=graded,
             name=name,
             max_points=float(points.args[0]) if points else 0.0,
             passed=exc is None,
@@ -193,6 +210,16 @@ class GradingPlugin:
             failure=failure,
             order=self._order,
         )
+
+    def _diagnose(self, exercise: str, exc: BaseException) -> str | None:
+        """The diagnosis of a failed check; a diagnosis that breaks costs the hint, never the grading."""
+        if self.session.diagnoser is None:
+            return None
+        try:
+            return self.session.diagnoser.hint(exercise, self.session.calls, exc)
+        except Exception as error:  # a catalog or clue that cannot handle an odd result
+            self.session.diagnoser.errors.append(f"{exercise}: {type(error).__name__}: {error}")
+            return None
 
 
 def _check_name(item: pytest.Item) -> str:
