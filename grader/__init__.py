@@ -33,6 +33,7 @@ from .checks import (
     relative_error,
 )
 from .diagnosis import Mistake, mistake
+from .feedback import check
 
 _T = TypeVar("_T")
 
@@ -62,6 +63,7 @@ __all__ = [
     "assert_gradient",
     "assert_keys",
     "assert_shape",
+    "check",
     "describe",
     "exercise",
     "expect_values",

@@ -9,6 +9,7 @@ rows or columns; else which outputs are right, so the mistake is in the others.
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import textwrap
 from collections.abc import Callable
@@ -48,6 +49,7 @@ class Names:
         return text + suffix
 
 
+@functools.cache
 def return_names(function: Callable[..., Any]) -> Names:
     """``return a_next, yt_pred, cache`` with ``cache = (a_next, a_prev, xt, parameters)`` -> their names."""
     try:

@@ -11,9 +11,11 @@ from typing import Any
 
 from . import assignments
 from .errors import GraderError, UsageError
+from .feedback import feedback_text
 from .grading import grade_notebook
 from .reports import render_table, write_reports
 from .result import SubmissionResult
+from .validation import validate
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -35,6 +37,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("notebook", help="the notebook to check")
     check.add_argument("-a", "--assignment", help="the assignment (default: from the notebook)")
     sub.add_parser("list", help="list the shipped assignments and their exercises")
+    validate = sub.add_parser(
+        "validate", help="check that the reference scores full marks and every known mistake loses points"
+    )
+    validate.add_argument("assignment", nargs="?", help="the assignment (default: every shipped one)")
+    validate.add_argument("-j", "--jobs", type=int, default=1, help="mistakes graded in parallel (default 1)")
     return parser
 
 
@@ -119,8 +126,17 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError(f"no such notebook: {args.notebook}")
     chosen = assignments.load(args.assignment) if args.assignment else None
     result = grade_notebook(path, chosen, visible_only=True)
-    print(render_table([result]))
+    print(feedback_text(result))
     return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    names = [args.assignment] if args.assignment else assignments.available()
+    chosen = [assignments.load(name) for name in names]  # an unknown name is a usage error first
+    results = [validate(assignment, jobs=max(1, args.jobs)) for assignment in chosen]
+    for result in results:
+        print(result.table())
+    return 0 if all(r.ok for r in results) else 1
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -134,7 +150,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    commands = {"run": cmd_run, "check": cmd_check, "list": cmd_list}
+    commands = {"run": cmd_run, "check": cmd_check, "list": cmd_list, "validate": cmd_validate}
     try:
         return commands[args.command](args)
     except GraderError as exc:

@@ -179,6 +179,7 @@ class Call:
     value: Any = None
     failure: StudentFailure | None = None
     uses: tuple[str, ...] = ()  # functions the reference stood in for, through the worker's boundary
+    key: bytes = b""  # identifies the function and arguments (the same inputs give the same key)
 
 
 def _copy(value: Any) -> Any:
@@ -223,7 +224,7 @@ class Diagnoser:
     catalog: dict[str, tuple[Mistake, ...]] = field(default_factory=dict)
     source: Source | None = None
     errors: list[str] = field(default_factory=list)  # diagnoses that failed (shown by grader validate)
-    _runs: dict[tuple[str, int, int], _Run] = field(default_factory=dict)
+    _runs: dict[tuple[str, bytes], _Run] = field(default_factory=dict)
 
     def hint(self, exercise: str, calls: Sequence[Call], failure: BaseException | None) -> str | None:
         if isinstance(failure, MissingFunction):
@@ -280,7 +281,7 @@ class Diagnoser:
         return self._cached(getattr(self.reference, exercise), f"reference.{exercise}", call)
 
     def _cached(self, function: Callable[..., Any], label: str, call: Call) -> _Run:
-        key = (label, id(call.args), id(call.kwargs))
+        key = (label, call.key or f"{id(call.args)} {id(call.kwargs)}".encode())
         if key not in self._runs:
             self._runs[key] = _run(function, call, self.reference)
         return self._runs[key]
@@ -322,12 +323,8 @@ class Diagnoser:
         """A function that reads a variable set at the notebook's top level instead of its arguments."""
         if self.source is None or exercise not in self.source.definitions:
             return None
-        try:
-            tree = ast.parse(self.source.definitions[exercise].code)
-        except SyntaxError:
-            return None
         kept = {n: st.cell for st in self.source.statements if _is_assignment(st.code) for n in st.defines}
-        for name in _globals_read(tree):
+        for name in globals_read(self.source.definitions[exercise].code):
             if name in kept and name not in self.source.definitions:
                 return (
                     f"{exercise} reads `{name}`, which is set in cell {kept[name]}, "
@@ -410,8 +407,12 @@ def _returns_value(code: str) -> bool:
     return any(isinstance(n, ast.Return) and n.value is not None for n in ast.walk(tree))
 
 
-def _globals_read(tree: ast.Module) -> list[str]:
-    """Names a function reads that it neither takes nor assigns (in order of first use)."""
+def globals_read(code: str) -> list[str]:
+    """Names the function defined in ``code`` reads but neither takes nor assigns (in order of first use)."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
     func = next((n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
     if func is None:
         return []

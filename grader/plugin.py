@@ -93,9 +93,9 @@ class GradingSession:
             self.memo[key] = self._call(name, args, kwargs, uses)
         outcome = self.memo[key]
         if isinstance(outcome, StudentFailure):
-            self.calls.append(Call(name, args, kwargs, failure=outcome, uses=uses))
+            self.calls.append(Call(name, args, kwargs, failure=outcome, uses=uses, key=key))
             raise outcome
-        self.calls.append(Call(name, args, kwargs, value=outcome.value, uses=uses))
+        self.calls.append(Call(name, args, kwargs, value=outcome.value, uses=uses, key=key))
         return outcome.value
 
     def _call(
