@@ -107,31 +107,79 @@ def locate(student: Any, reference: Any, names: Names) -> str | None:
     wrong = [p for p in common if not _same(got[p], want[p])]
     if not wrong:
         return None
+    moved = _moved(got, want, wrong, names)
+    if moved:
+        return moved
     path = wrong[0]
     label = names.label(path)
     g, e = np.asarray(got[path], dtype=float), np.asarray(want[path], dtype=float)
     if g.shape != e.shape:
         return _shape(label, g, e)
-    for other in want:
-        if other != path and _numeric(want[other]) and _same(g, want[other]) and not _same(e, want[other]):
-            return f"`{label}` holds the values that belong in `{names.label(other)}`"
-    clue = _how(label, g, e) or _where(label, g, e)
-    if clue:
-        return clue
-    right = [names.label(p) for p in common if len(p) == 1 and p not in wrong][:4]
-    bad = [names.label(p) for p in wrong if len(p) == 1][:4]
-    if right and bad:
-        return (
-            f"{', '.join(f'`{r}`' for r in right)} {'is' if len(right) == 1 else 'are'} right but "
-            f"{', '.join(f'`{b}`' for b in bad)} {'is' if len(bad) == 1 else 'are'} not: "
-            f"the mistake is in how {'that is' if len(bad) == 1 else 'those are'} computed"
+    return _how(label, g, e) or _where(label, g, e) or _range(label, g, e) or _units(common, wrong, names)
+
+
+def _moved(got: dict[Any, Any], want: dict[Any, Any], wrong: list[Any], names: Names) -> str | None:
+    """A wrong value that is exactly another right one: entries in the wrong order, a copy-paste slip."""
+    by_shape: dict[tuple[int, ...], list[Any]] = {}
+    for path, value in want.items():
+        if _numeric(value) and np.any(value):
+            by_shape.setdefault(np.shape(value), []).append(path)
+    for path in wrong[:20]:
+        for other in by_shape.get(np.shape(got[path]), [])[:200]:
+            if other != path and _same(got[path], want[other]) and not _same(want[path], want[other]):
+                return f"`{names.label(path)}` holds the values that belong in `{names.label(other)}`"
+    return None
+
+
+def _units(common: list[Any], wrong: list[Any], names: Names) -> str | None:
+    """Which returned values (and named cache entries) are right and which are not."""
+
+    def unit(path: tuple[Any, ...]) -> tuple[Any, ...]:
+        inner = names.inner.get(path[0], ()) if isinstance(path[0], int) else ()
+        if len(path) > 1 and isinstance(path[1], int) and path[1] < len(inner) and inner[path[1]]:
+            return tuple(path[:2])
+        return tuple(path[:1])
+
+    units: dict[tuple[Any, ...], bool] = {}
+    bad = set(wrong)
+    for path in common:
+        key = unit(path)
+        if len(key) == 2 and names.inner[key[0]][key[1]] in names.top:
+            continue  # cache[0] is a_next: said once
+        units[key] = units.get(key, True) and path not in bad
+    right = [names.label(u) for u, ok in units.items() if ok][:5]
+    failed = [names.label(u) for u, ok in units.items() if not ok][:5]
+    if not right or not failed:
+        return None
+    return (
+        f"{', '.join(f'`{r}`' for r in right)} {'is' if len(right) == 1 else 'are'} right but "
+        f"{', '.join(f'`{b}`' for b in failed)} {'is' if len(failed) == 1 else 'are'} not: "
+        f"the mistake is in how {'that is' if len(failed) == 1 else 'those are'} computed"
+    )
+
+
+def _range(label: str, g: np.ndarray, e: np.ndarray) -> str | None:
+    """Values outside the range of the right ones: usually the wrong activation function."""
+    low, high = float(np.min(g)), float(np.max(g))
+    shown = f"`{label}` has values from {low:.3g} to {high:.3g}"
+    if np.min(e) >= -1 and np.max(e) <= 1 and (low < -1 - 1e-9 or high > 1 + 1e-9):
+        return f"{shown}, but the right values lie in [-1, 1]: check the activation function"
+    if np.min(e) >= 0 and np.max(e) <= 1 and low < 0:
+        return f"{shown}, but the right values lie in [0, 1]: check the activation function"
+    if np.min(e) < 0 and low >= 0:
+        bounded = np.min(e) >= -1 and np.max(e) <= 1
+        return f"{shown}: none is negative, as some right values are" + (
+            ": check the activation function" if bounded else ""
         )
     return None
 
 
 def _shape(label: str, g: np.ndarray, e: np.ndarray) -> str:
     if g.shape == e.shape[::-1] and g.ndim == 2:
-        return f"`{label}` has the transposed shape {g.shape}: check the order of the matrix product"
+        return (
+            f"`{label}` has the transposed shape {g.shape}: a transpose is missing or extra, "
+            "or the factors of a product are swapped"
+        )
     if e.ndim == 2 and e.shape[1] == 1 and g.ndim == 2 and g.shape[0] == e.shape[0]:
         return f"`{label}` should be summed over the batch (axis 1, keepdims=True) to shape {e.shape}"
     if e.ndim == 2 and e.shape[1] == 1 and g.ndim == 2 and g.shape[0] == 1:
@@ -180,13 +228,14 @@ def _where(label: str, g: np.ndarray, e: np.ndarray) -> str | None:
 def _steps(label: str, g: np.ndarray, e: np.ndarray) -> str:
     steps = g.shape[-1]
     bad = [t for t in range(steps) if not _same(g[..., t], e[..., t])]
-    zero = [t for t in bad if not np.any(g[..., t])]
-    if bad == [steps - 1] and zero:
-        return f"`{label}` is zero at the last time step t = {steps - 1}: does the loop stop early?"
-    if bad == [0] and zero:
-        return f"`{label}` is zero at the first time step t = 0: does the loop start late?"
     if steps > 2 and all(_same(g[..., t], e[..., t - 1]) for t in range(1, steps)):
         return f"`{label}[..., t]` holds the value of step t - 1: the time index is off by one"
+    if steps > 2 and all(_same(g[..., t], e[..., t + 1]) for t in range(steps - 1)):
+        return f"`{label}[..., t]` holds the value of step t + 1: the time index is off by one"
+    if not np.any(g[..., -1]) and np.any(e[..., -1]):
+        return f"`{label}` is zero at the last time step t = {steps - 1}: does the loop stop early?"
+    if not np.any(g[..., 0]) and np.any(e[..., 0]):
+        return f"`{label}` is zero at the first time step t = 0: does the loop start late?"
     if bad == list(range(1, steps)):
         return (
             f"`{label}` is right at the first time step and wrong from t = 1 on: "

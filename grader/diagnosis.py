@@ -302,15 +302,34 @@ class Diagnoser:
         return f"no cell defines `def {exercise}(...)`: check the name and that the cell is in the notebook"
 
     def _raised(self, exercise: str, failure: StudentRaised, call: Call) -> str | None:
-        if failure.exc_type not in ("NameError", "UnboundLocalError") or self.source is None:
+        if self.source is None:
             return None
-        name = failure.exc_message.split("'")[1] if failure.exc_message.count("'") >= 2 else ""
-        cell = self.source.skipped.get(name)
-        if cell is None:
+        if failure.exc_type in ("NameError", "UnboundLocalError"):
+            name = failure.exc_message.split("'")[1] if failure.exc_message.count("'") >= 2 else ""
+            cell = self.source.skipped.get(name)
+            if cell is not None:
+                instead = self._instead(exercise, name, call)
+                return f"{exercise} reads `{name}`, which is set in cell {cell}, {instead}"
+        return self._failing_line(failure)
+
+    def _failing_line(self, failure: StudentRaised) -> str | None:
+        """Quote the student's line that raised, with what the error usually means."""
+        if not failure.frames or self.source is None:
             return None
-        return (
-            f"{exercise} reads `{name}`, which is set in cell {cell}, {self._instead(exercise, name, call)}"
-        )
+        filename, line, _ = failure.frames[-1]
+        try:
+            cell = int(str(filename).strip("<>").split()[-1])
+        except ValueError:
+            return None
+        for statement in self.source.statements:
+            lines = statement.code.split("\n")
+            if statement.cell == cell and statement.line <= int(line) < statement.line + len(lines):
+                text = lines[int(line) - statement.line].strip()
+                meaning = _MEANINGS.get(failure.exc_type, "")
+                if failure.exc_type == "ValueError" and "shape" not in failure.exc_message:
+                    meaning = ""
+                return f"{failure.exc_type} in cell {cell}, line {line}: `{text[:120]}`{meaning}"
+        return None
 
     def _instead(self, exercise: str, name: str, call: Call) -> str:
         params = list(inspect.signature(getattr(self.reference, exercise)).parameters)
@@ -383,6 +402,15 @@ class Diagnoser:
             lost = [w for w in wanted if w not in got]
             return f"{told} (yours are {', '.join(str(g) for g in got)}; {', '.join(lost) or 'none'} missing)"
         return told
+
+
+_MEANINGS = {
+    "ValueError": ": check the shapes of the arrays on that line (a missing or extra transpose?)",
+    "KeyError": ": that key is not in the dict (check how the key is built)",
+    "IndexError": ": an index is past the end (check the loop bounds)",
+    "ZeroDivisionError": "",
+    "TypeError": ": a value on that line is not of the type the operation needs",
+}
 
 
 def _equal(a: Any, b: Any) -> bool:
