@@ -107,7 +107,7 @@ def locate(student: Any, reference: Any, names: Names) -> str | None:
     wrong = [p for p in common if not _same(got[p], want[p])]
     if not wrong:
         return None
-    moved = _moved(got, want, wrong, names)
+    moved = _moved(got, want, wrong[:1], names)
     if moved:
         return moved
     path = wrong[0]
@@ -115,7 +115,13 @@ def locate(student: Any, reference: Any, names: Names) -> str | None:
     g, e = np.asarray(got[path], dtype=float), np.asarray(want[path], dtype=float)
     if g.shape != e.shape:
         return _shape(label, g, e)
-    return _how(label, g, e) or _where(label, g, e) or _range(label, g, e) or _units(common, wrong, names)
+    return (
+        _how(label, g, e)
+        or _where(label, g, e)
+        or _moved(got, want, wrong[1:], names)
+        or _range(label, g, e)
+        or _units(common, wrong, names)
+    )
 
 
 def _moved(got: dict[Any, Any], want: dict[Any, Any], wrong: list[Any], names: Names) -> str | None:
@@ -219,9 +225,9 @@ def _where(label: str, g: np.ndarray, e: np.ndarray) -> str | None:
     bad = ~np.isclose(g, e, rtol=1e-5, atol=1e-8)
     rows, cols = np.flatnonzero(bad.any(axis=1)), np.flatnonzero(bad.any(axis=0))
     if 0 < len(cols) < g.shape[1] and g.shape[1] > 1:
-        return f"only columns {_span(cols)} of `{label}` are wrong (the other columns are right)"
+        return f"only {_span(cols, 'column')} of `{label}` {_are(cols)} wrong (the other columns are right)"
     if 0 < len(rows) < g.shape[0] and g.shape[0] > 1:
-        return f"only rows {_span(rows)} of `{label}` are wrong (the other rows are right)"
+        return f"only {_span(rows, 'row')} of `{label}` {_are(rows)} wrong (the other rows are right)"
     return None
 
 
@@ -247,12 +253,18 @@ def _steps(label: str, g: np.ndarray, e: np.ndarray) -> str:
             "check what flows back from each step to the one before"
         )
     if len(bad) < steps:
-        return f"`{label}` is wrong only at time steps {_span(np.array(bad))}"
+        return f"`{label}` is wrong only at {_span(np.array(bad), 'time step')}"
     return f"`{label}` is wrong at every time step, from t = 0: the mistake is in the computation of one step"
 
 
-def _span(indices: np.ndarray) -> str:
+def _span(indices: np.ndarray, noun: str) -> str:
     items = [int(i) for i in indices]
+    if len(items) == 1:
+        return f"{noun} {items[0]}"
     if items == list(range(items[0], items[-1] + 1)) and len(items) > 2:
-        return f"{items[0]}–{items[-1]}"
-    return ", ".join(str(i) for i in items)
+        return f"{noun}s {items[0]}–{items[-1]}"
+    return f"{noun}s " + ", ".join(str(i) for i in items)
+
+
+def _are(indices: np.ndarray) -> str:
+    return "is" if len(indices) == 1 else "are"

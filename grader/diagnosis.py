@@ -223,7 +223,7 @@ class Diagnoser:
     reference: ModuleType
     catalog: dict[str, tuple[Mistake, ...]] = field(default_factory=dict)
     source: Source | None = None
-    errors: list[str] = field(default_factory=list)  # diagnoses that failed (shown by grader validate)
+    errors: list[str] = field(default_factory=list)  # diagnoses that failed on an odd result
     _runs: dict[tuple[str, bytes], _Run] = field(default_factory=dict)
 
     def hint(self, exercise: str, calls: Sequence[Call], failure: BaseException | None) -> str | None:
@@ -232,10 +232,10 @@ class Diagnoser:
         mine = [c for c in calls if c.name == exercise]
         if not mine:
             return None
-        known = self.match(exercise, mine)
-        if known:
-            return known
         last = mine[-1]
+        known = self._notebook_variables(exercise, last) or self.match(exercise, mine)
+        if known:  # a variable of the notebook read in place of an argument comes first: it is the cause
+            return known
         if isinstance(failure, StudentRaised) or isinstance(last.failure, StudentRaised):
             raised = failure if isinstance(failure, StudentRaised) else last.failure
             assert isinstance(raised, StudentRaised)
@@ -245,10 +245,8 @@ class Diagnoser:
         reference = self._reference_run(exercise, last)
         if reference.error is not None:
             return None
-        return (
-            self._structure(exercise, last.value, reference.value, failure)
-            or self._notebook_variables(exercise, last)
-            or locate(last.value, reference.value, return_names(getattr(self.reference, exercise)))
+        return self._structure(exercise, last.value, reference.value, failure) or locate(
+            last.value, reference.value, return_names(getattr(self.reference, exercise))
         )
 
     # -- the catalog -----------------------------------------------------------------------------------
@@ -453,7 +451,7 @@ def globals_read(code: str) -> list[str]:
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             bound.update((a.asname or a.name).split(".")[0] for a in node.names)
     read: list[str] = []
-    for node in ast.walk(func):
+    for node in (n for statement in func.body for n in ast.walk(statement)):  # not the defaults
         name = node.id if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) else ""
         if name and name not in bound and name not in read and not hasattr(builtins, name):
             read.append(name)

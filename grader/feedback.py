@@ -119,12 +119,10 @@ def gather(function: Any) -> list[str]:
         value = namespace[name]
         if isinstance(value, ModuleType):
             imports.append(f"import {value.__name__} as {name}")
+        elif isinstance(value, FunctionType) and value.__globals__ is namespace:
+            add_function(value)  # defined in the notebook too
         elif isinstance(value, (FunctionType, type)):
-            module = getattr(value, "__module__", "__main__")
-            if module in ("__main__", namespace.get("__name__")):
-                add_function(value)
-            else:
-                imports.append(f"from {module} import {value.__qualname__} as {name}")
+            imports.append(f"from {value.__module__} import {value.__qualname__} as {name}")
         elif isinstance(value, _CONSTANTS):
             code.append(f"{name} = {value!r}")
 
@@ -133,10 +131,15 @@ def gather(function: Any) -> list[str]:
     return imports + code[::-1]
 
 
-def check(function: Any, *, assignment: str | None = None) -> Feedback:
-    """Run the visible checks of one exercise on ``function`` (from the notebook) and show the feedback."""
-    name = getattr(function, "__name__", "")
-    if not callable(function) or not name:
+def check(function: Any, *, exercise: str | None = None, assignment: str | None = None) -> Feedback:
+    """Run the visible checks of one exercise on ``function`` (from the notebook) and show the feedback.
+
+    The exercise is the function's name, unless ``exercise`` names it:
+    ``check(my_cell, exercise="rnn_cell_forward")``.
+    """
+    own = getattr(function, "__name__", "")
+    name = exercise or own
+    if not callable(function) or not own or not name:
         raise UsageError("check() takes the function to check, e.g. check(rnn_cell_forward)")
     if assignment is not None:
         chosen = assignments.load(assignment)
@@ -148,7 +151,9 @@ def check(function: Any, *, assignment: str | None = None) -> Feedback:
     try:
         pieces = gather(function)
     except (OSError, TypeError) as exc:
-        raise UsageError(f"the source of {name} cannot be found ({exc})") from exc
+        raise UsageError(f"the source of {own} cannot be found ({exc})") from exc
+    if name != own:
+        pieces.append(f"{name} = {own}")
     notebook = {"nbformat": 4, "metadata": {}, "cells": [{"cell_type": "code", "source": p} for p in pieces]}
     result = grade_source(extract(notebook), chosen, name, visible_only=True, only=(name,))
     return Feedback(result)

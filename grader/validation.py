@@ -62,9 +62,10 @@ class Validation:
         """The mutation score per exercise, then every problem found."""
         ref = self.reference
         lines = [f"{self.assignment}: the reference scores {ref.score:g} / {ref.max_score:g}", ""]
-        width = max([len(e.name) for e in ref.exercises] + [8])
+        names = list(dict.fromkeys([e.name for e in ref.exercises] + [v.exercise for v in self.verdicts]))
+        width = max([len(n) for n in names] + [8])
         lines.append(f"{'exercise':<{width}}  mistakes  killed  hinted  mutation score")
-        rows = [(e.name, [v for v in self.verdicts if v.exercise == e.name]) for e in ref.exercises]
+        rows = [(n, [v for v in self.verdicts if v.exercise == n]) for n in names]
         rows.append(("total", list(self.verdicts)))
         for name, mine in rows:
             killed = sum(v.lost > 0 and not v.collateral and v.problem is None for v in mine)
@@ -127,13 +128,19 @@ def check_mutant(assignment: Assignment, mutant: Mistake) -> str | None:
     return None
 
 
-def judge(assignment: Assignment, mutant: Mistake) -> Verdict:
-    """Grade one mutant through the whole pipeline and say what it showed."""
+def judge(assignment: Assignment, mutant: Mistake, *, own_exercise_only: bool = False) -> Verdict:
+    """Grade one mutant through the whole pipeline and say what it showed.
+
+    ``own_exercise_only`` grades its exercise alone: quicker, but blind to points lost elsewhere.
+    """
     base = (mutant.exercise, mutant.name, mutant.description)
     problem = check_mutant(assignment, mutant)
     if problem:
         return Verdict(*base, lost=0.0, problem=problem)
-    result = grade_source(extract(submission(assignment, mutant)), assignment, f"{mutant.name}.ipynb")
+    only = (mutant.exercise,) if own_exercise_only else None
+    result = grade_source(
+        extract(submission(assignment, mutant)), assignment, f"{mutant.name}.ipynb", only=only
+    )
     if result.error:
         return Verdict(*base, lost=0.0, problem=f"grading failed: {result.error}")
     own = next(e for e in result.exercises if e.name == mutant.exercise)

@@ -29,14 +29,14 @@ sys.modules["corpus_build"] = b
 _spec.loader.exec_module(b)
 
 
-def entry(slug, func, pairs, why, *, mistake=(), where=(), kind="new", before=None, rename=None):
+def entry(slug, func, pairs, why, *, mistake=(), where=(), kind="new", before=None, rename=None, round=1):
     funcs = b.style(b.STYLE_CLASSIC)
     text = b.mistake(func, *pairs) if pairs else b.CORRECT[func]
     if rename:
         text = text.replace(f"def {func}(", f"def {rename}(")
     funcs[func] = text
     spec = b.Spec(f"heldout_{slug}", "2018", funcs, loses=[func], why=why, before=before or {})
-    return spec, {"mistake": list(mistake), "where": list(where), "kind": kind}
+    return spec, {"mistake": list(mistake), "where": list(where), "kind": kind, "round": round}
 
 
 HELDOUT = [
@@ -160,6 +160,47 @@ HELDOUT = [
     # --- the notebook itself
     entry("name_typo", "rnn_cell_forward", [], "the function is called rnn_cell_foward",
           mistake=["did you mean"], rename="rnn_cell_foward"),
+]
+
+# Round 2: written after the clues were improved on round 1, and not used to tune them.
+HELDOUT += [
+    entry("r2_rcf_bias_after_softmax", "rnn_cell_forward",
+          [("yt_pred = softmax(np.dot(Wya, a_next) + by)", "yt_pred = softmax(np.dot(Wya, a_next)) + by")],
+          "by added after the softmax", mistake=["by", "softmax"], where=["`yt_pred`"], round=2),
+    entry("r2_rf_wrong_axis_input", "rnn_forward",
+          [("rnn_cell_forward(x[:, :, t], a_next, parameters)", "rnn_cell_forward(x[:, t, :], a_next, parameters)")],
+          "slices x on the wrong axis (x[:, t, :])", mistake=["x[:, t, :]"], round=2),
+    entry("r2_lcf_sigmoid_prediction", "lstm_cell_forward",
+          [("yt_pred = softmax(np.dot(Wy, a_next) + by)", "yt_pred = sigmoid(np.dot(Wy, a_next) + by)")],
+          "sigmoid instead of softmax for the prediction", mistake=["softmax", "activation"],
+          where=["`yt_pred`"], round=2),
+    entry("r2_lf_a_stores_c", "lstm_forward",
+          [("a[:, :, t] = a_next", "a[:, :, t] = c_next")],
+          "stores c_next into a", mistake=["belong in `c`"], where=["`a`"], round=2),
+    entry("r2_rcb_derivative_at_a_prev", "rnn_cell_backward",
+          [("dtanh = (1 - a_next ** 2) * da_next", "dtanh = (1 - a_prev ** 2) * da_next")],
+          "tanh derivative taken at a_prev instead of a_next", mistake=["a_prev"], round=2),
+    entry("r2_rcb_dwaa_transposed", "rnn_cell_backward",
+          [("dWaa = np.dot(dtanh, a_prev.T)", "dWaa = np.dot(a_prev, dtanh.T)")],
+          "dWaa computed transposed", mistake=["transpose"], where=["`dWaa`"], round=2),
+    entry("r2_rb_dx_gets_da_prev", "rnn_backward",
+          [("dx[:, :, t] = dxt", "dx[:, :, t] = da_prevt")],
+          "stores da_prevt into dx (a shape error)", where=["dx[:, :, t] = da_prevt"], round=2),
+    entry("r2_lcb_dbf_axis0", "lstm_cell_backward",
+          [("dbf = np.sum(dft, axis=1, keepdims=True)", "dbf = np.sum(dft, axis=0, keepdims=True)")],
+          "dbf summed over axis 0", mistake=["axis"], where=["`dbf`"], round=2),
+    entry("r2_lb_dwf_adds_dwi", "lstm_backward",
+          [('dWf += gradients["dWf"]', 'dWf += gradients["dWi"]')],
+          "copy-paste: dWf accumulates dWi", mistake=["dWi"], where=["`dWf`"], round=2),
+    entry("r2_ia_returns_v_twice", "initialize_adam",
+          [("    return v, s", "    return v, v")],
+          "returns v twice", mistake=["same dict", "s = v"], kind="rewritten", round=2),
+    entry("r2_adam_v_without_one_minus_beta", "update_parameters_with_adam",
+          [("v[dkey] = beta1 * v[dkey] + (1 - beta1) * grads[dkey]", "v[dkey] = beta1 * v[dkey] + grads[dkey]")],
+          "first moment adds the gradient without (1 - beta1)", mistake=["1 - beta1"], where=["`v`"], round=2),
+    entry("r2_adam_s_from_v", "update_parameters_with_adam",
+          [("(1 - beta2) * np.square(grads[dkey])", "(1 - beta2) * np.square(v[dkey])")],
+          "second moment built from v instead of the gradient", where=["`s`"], round=2),
 ]
 
 
