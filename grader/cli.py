@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -41,7 +42,9 @@ def _parser() -> argparse.ArgumentParser:
         "validate", help="check that the reference scores full marks and every known mistake loses points"
     )
     validate.add_argument("assignment", nargs="?", help="the assignment (default: every shipped one)")
-    validate.add_argument("-j", "--jobs", type=int, default=1, help="mistakes graded in parallel (default 1)")
+    validate.add_argument(
+        "-j", "--jobs", type=int, default=min(4, os.cpu_count() or 1), help="mistakes graded in parallel"
+    )
     return parser
 
 
