@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -13,6 +14,7 @@ from typing import Any
 from . import assignments
 from .bundle import build_autograder
 from .errors import GraderError, UsageError
+from .feedback import feedback_text
 from .grading import grade_notebook
 from .reports import (
     append_step_summary,
@@ -23,6 +25,7 @@ from .reports import (
     write_reports,
 )
 from .result import SubmissionResult
+from .validation import validate
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,6 +52,13 @@ def _parser() -> argparse.ArgumentParser:
     bundle = sub.add_parser("gradescope", help="build the autograder zip to upload to Gradescope")
     bundle.add_argument("assignment", help="the assignment the autograder grades")
     bundle.add_argument("-o", "--outdir", default=".", help="where the zip goes (default: here)")
+    validate = sub.add_parser(
+        "validate", help="check that the reference scores full marks and every known mistake loses points"
+    )
+    validate.add_argument("assignment", nargs="?", help="the assignment (default: every shipped one)")
+    validate.add_argument(
+        "-j", "--jobs", type=int, default=min(4, os.cpu_count() or 1), help="mistakes graded in parallel"
+    )
     return parser
 
 
@@ -170,8 +180,17 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError(f"no such notebook: {args.notebook}")
     chosen = assignments.load(args.assignment) if args.assignment else None
     result = grade_notebook(path, chosen, visible_only=True)
-    print(render_table([result]))
+    print(feedback_text(result))
     return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    names = [args.assignment] if args.assignment else assignments.available()
+    chosen = [assignments.load(name) for name in names]  # an unknown name is a usage error first
+    results = [validate(assignment, jobs=max(1, args.jobs)) for assignment in chosen]
+    for result in results:
+        print(result.table())
+    return 0 if all(r.ok for r in results) else 1
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -185,7 +204,13 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    commands = {"run": cmd_run, "check": cmd_check, "list": cmd_list, "gradescope": cmd_gradescope}
+    commands = {
+        "run": cmd_run,
+        "check": cmd_check,
+        "list": cmd_list,
+        "gradescope": cmd_gradescope,
+        "validate": cmd_validate,
+    }
     try:
         return commands[args.command](args)
     except GraderError as exc:

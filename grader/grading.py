@@ -10,7 +10,7 @@ import contextlib
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ import pytest
 
 from . import assignments
 from .assignments import Assignment
+from .diagnosis import Diagnoser, load_catalog
 from .errors import GraderError, NotebookError
 from .notebook import Source, read_notebook
 from .plugin import CheckOutcome, GradingPlugin, GradingSession
@@ -68,11 +69,36 @@ def grade_notebook(
                 "functions (choose one with -a)",
                 start,
             )
+    return grade_source(
+        source, assignment, path.name, limits=limits, visible_only=visible_only, error=error, start=start
+    )
+
+
+def grade_source(
+    source: Source,
+    assignment: Assignment,
+    submission: str,
+    *,
+    limits: Limits | None = None,
+    visible_only: bool = False,
+    only: Sequence[str] | None = None,
+    error: str | None = None,
+    start: float | None = None,
+) -> SubmissionResult:
+    """Grade extracted source (a notebook's, or code gathered elsewhere) as the submission ``submission``.
+
+    ``only`` limits grading to some exercises (the others are left out of the result).
+    """
+    start = time.monotonic() if start is None else start
+    path = Path(submission)
+    names = tuple(e for e in assignment.exercises if only is None or e in only)
     try:
-        outcomes, outputs, load_notices, confinement = _run_checks(source, assignment, limits, visible_only)
+        outcomes, outputs, load_notices, confinement = _run_checks(
+            source, assignment, limits, visible_only, names
+        )
     except GraderError as exc:
         return _failed(path, assignment, str(exc), start)
-    exercises = tuple(_exercise(name, outcomes, source, outputs) for name in assignment.exercises)
+    exercises = tuple(_exercise(name, outcomes, source, outputs) for name in names)
     notices = (
         tuple(
             Notice(
@@ -106,14 +132,17 @@ def grade_notebook(
 Checks = tuple[list[CheckOutcome], dict[str, list[str]], tuple[Notice, ...], dict[str, dict[str, Any]]]
 
 
-def _run_checks(source: Source, assignment: Assignment, limits: Limits | None, visible_only: bool) -> Checks:
+def _run_checks(
+    source: Source, assignment: Assignment, limits: Limits | None, visible_only: bool, names: Sequence[str]
+) -> Checks:
     reference = assignment.reference()
     helpers = str(assignment.helpers) if assignment.helpers else ""
+    diagnoser = Diagnoser(reference, load_catalog(assignment.name), source)
     with ProcessWorker(source.statements, helpers=helpers, limits=limits) as worker:
         issues = worker.load()
-        session = GradingSession(worker, reference)
+        session = GradingSession(worker, reference, diagnoser=diagnoser)
         plugin = GradingPlugin(session)
-        args = [str(assignment.suite(e)) for e in assignment.exercises]
+        args = [str(assignment.suite(e)) for e in names]
         args += [
             "-c",
             str(_INI),

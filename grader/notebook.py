@@ -128,6 +128,8 @@ class Source:
     issues: tuple[CellIssue, ...]
     assignment: str | None = None
     top_level_names: frozenset[str] = field(default_factory=frozenset)
+    # names assigned by top-level statements that were left out, and the cell of the last such assignment
+    skipped: dict[str, int] = field(default_factory=dict)
 
 
 def read_notebook(path: str | Path) -> Source:
@@ -226,6 +228,7 @@ def extract(nb: Any) -> Source:
     definitions: dict[str, Definition] = {}
     issues: list[CellIssue] = []
     top_names: set[str] = set()
+    skipped: dict[str, int] = {}
     for index, cell in enumerate(nb.get("cells", []), start=1):
         if cell.get("cell_type") != "code":
             continue
@@ -244,6 +247,8 @@ def extract(nb: Any) -> Source:
         lines = text.split("\n")
         for node in tree.body:
             if not _keep(node, top_names):
+                if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                    skipped.update(dict.fromkeys(_defined_names(node), index))
                 continue
             code = _segment(lines, node)
             defines = _defined_names(node)
@@ -267,6 +272,7 @@ def extract(nb: Any) -> Source:
         tuple(issues),
         assignment if isinstance(assignment, str) else None,
         frozenset(top_names),
+        {name: cell for name, cell in skipped.items() if name not in top_names},
     )
 
 

@@ -31,6 +31,7 @@ import pytest
 
 from . import _codec
 from .checks import CheckFailed, recording_details
+from .diagnosis import Call, Diagnoser
 from .errors import StudentFailure, StudentRaised, StudentTimeout
 from .result import Visibility
 from .worker import CallResult, MethodRef, ObjectRef, Worker
@@ -108,9 +109,18 @@ class StudentObject:
 class GradingSession:
     """The state shared by the checks of one submission: the worker, memo, time budget and output."""
 
-    def __init__(self, worker: Worker, reference: ModuleType, *, budget_seconds: float = 120.0) -> None:
+    def __init__(
+        self,
+        worker: Worker,
+        reference: ModuleType,
+        *,
+        budget_seconds: float = 120.0,
+        diagnoser: Diagnoser | None = None,
+    ) -> None:
         self.worker = worker
         self.reference = reference
+        self.diagnoser = diagnoser
+        self.calls: list[Call] = []  # the calls of the check that is running, for its diagnosis
         self.deadline = time.monotonic() + budget_seconds
         self.memo: dict[bytes, CallResult | StudentFailure] = {}
         self.timed_out: set[str] = set()
@@ -130,7 +140,9 @@ class GradingSession:
         if not (isinstance(outcome, CallResult) and isinstance(outcome.value, ObjectRef)):
             self.memo[key] = outcome  # a constructed object is new each time: never remembered
         if isinstance(outcome, StudentFailure):
+            self.calls.append(Call(name, args, kwargs, failure=outcome, uses=uses, key=key))
             raise outcome
+        self.calls.append(Call(name, args, kwargs, value=outcome.value, uses=uses, key=key))
         return outcome.value
 
     def object_op(
@@ -158,7 +170,7 @@ class GradingSession:
         except StudentTimeout:
             self.timed_out.add(ref.type_name)
             raise
-        if result.output:
+        if result.output and not self.hidden_check:
             self.output.setdefault(exercise or ref.type_name, []).append(result.output)
         return result.value
 
@@ -262,6 +274,9 @@ class GradingPlugin:
         config.addinivalue_line("markers", "points(n): points the check is worth")
         config.addinivalue_line("markers", "hidden: the check's details are not shown to students")
 
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        self.session.calls = []
+
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_protocol(
         self, item: pytest.Item, nextitem: pytest.Item | None
@@ -287,13 +302,15 @@ class GradingPlugin:
         exercise = item.get_closest_marker("exercise")
         points = item.get_closest_marker("points")
         name = _check_name(item)
+        graded = str(exercise.args[0]) if exercise else item.module.__name__.removeprefix("test_")  # type: ignore[attr-defined]
         if exc is None:
             message, hint, failure = "passed", None, ""
         else:
             message, hint, failure = _message(exc)
+            hint = self._diagnose(graded, exc) or hint
         self._order += 1
         self.outcomes[item.nodeid] = CheckOutcome(
-            exercise=str(exercise.args[0]) if exercise else item.module.__name__.removeprefix("test_"),  # type: ignore[attr-defined]
+            exercise=graded,
             name=name,
             max_points=float(points.args[0]) if points else 0.0,
             passed=exc is None,
@@ -304,6 +321,16 @@ class GradingPlugin:
             order=self._order,
             details=_details(exc, self._noted),
         )
+
+    def _diagnose(self, exercise: str, exc: BaseException) -> str | None:
+        """The diagnosis of a failed check; a diagnosis that breaks costs the hint, never the grading."""
+        if self.session.diagnoser is None:
+            return None
+        try:
+            return self.session.diagnoser.hint(exercise, self.session.calls, exc)
+        except Exception as error:  # a catalog or clue that cannot handle an odd result
+            self.session.diagnoser.errors.append(f"{exercise}: {type(error).__name__}: {error}")
+            return None
 
 
 def _check_name(item: pytest.Item) -> str:

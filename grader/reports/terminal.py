@@ -31,13 +31,20 @@ def render_table(results: Sequence[SubmissionResult], *, details: bool = True) -
                 if not c.passed
             ]
             messages = {c.message for c in failed}
-            if len(failed) > 1 and len(messages) == 1:
+            if len(failed) > 1 and len(messages) == 1 and all(c.visibility != "hidden" for c in failed):
                 lines.append(
                     f"  {'':<{width}}    x all {len(failed)} failed checks: {failed[0].message[:150]}"
                 )
+                if failed[0].hint:
+                    lines.append(f"  {'':<{width}}      hint: {failed[0].hint[:200]}")
                 continue
             for check in failed:
+                if check.visibility == "hidden":  # its message may name expected values
+                    lines.append(f"  {'':<{width}}    x {check.name}: a hidden check")
+                    continue
                 lines.append(f"  {'':<{width}}    x {check.name}: {check.message[:150]}")
+                if check.hint:
+                    lines.append(f"  {'':<{width}}      hint: {check.hint[:200]}")
         lines.append(f"  {'total':<{width}}  {_fmt(result.score):>5} / {_fmt(result.max_score):<5}")
         if result.error:
             lines.append(f"  error: {result.error}")
