@@ -2,10 +2,16 @@
 
 What an instructor imports to write a graded suite::
 
-    from grader import exercise, points, hidden, assert_close, assert_gradient
+    from grader import exercise, points, hidden, assert_close, assert_gradient, mistake
 
 ``exercise(name, uses=(...))`` marks a suite module (``pytestmark = exercise("rnn_forward",
-uses=("rnn_cell_forward",))``); ``points(n)`` and ``hidden`` mark its tests.
+uses=("rnn_cell_forward",))``); ``points(n)`` and ``hidden`` mark its tests; ``@mistake(name,
+description)`` marks a known mistake (a mutant of the reference) in the assignment's catalog.
+
+What a student imports in a notebook::
+
+    from grader import check
+    check(rnn_cell_forward)    # the visible checks of that one function, with hints
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ from .checks import (
     numerical_gradient,
     relative_error,
 )
+from .diagnosis import Mistake, mistake
+from .feedback import check
 
 _T = TypeVar("_T")
 
@@ -49,15 +57,18 @@ def hidden(test: _T) -> _T:
 
 __all__ = [
     "CheckFailed",
+    "Mistake",
     "as_array",
     "assert_close",
     "assert_gradient",
     "assert_keys",
     "assert_shape",
+    "check",
     "describe",
     "exercise",
     "expect_values",
     "hidden",
+    "mistake",
     "numerical_gradient",
     "points",
     "relative_error",

@@ -1,7 +1,8 @@
 """The worker process: runs student code, answers requests from the grading process.
 
-Started by :mod:`grader.worker` as ``python -I _child.py READ_FD WRITE_FD HELPERS_DIR``. It talks only
-through the safe codec over two pipes; the student's prints go to a bounded buffer, never to the
+Forked by the warm parent (:mod:`_zygote`), which calls :func:`serve` after the supervisor has isolated
+the process (:mod:`_sandbox`). The first message is ``{"hello": report}``, the protections in force. It
+talks only through the safe codec over two pipes; the student's prints go to a bounded buffer, never to the
 channel. It imports nothing from the grader package, and refuses imports of ``grader``, ``reference``
 and ``exercises`` to student code.
 
@@ -15,11 +16,19 @@ Requests (dicts) and their answers:
   ``{"exc": {...}}``). Answer ``{"ok": value, "out": text}`` or ``{"exc": {...}, "out": text}``, or
   ``{"missing": name}``.
 - ``{"op": "names"}``: the functions and classes the notebook defined.
+- Objects: calling a class (``call`` with its name) answers ``{"object": handle, "type": name}``; the
+  object stays in this process. ``call`` with ``"target": handle`` calls a method of it;
+  ``{"op": "get", "target", "name"}`` answers ``{"ok": value}`` or ``{"method": name}``;
+  ``{"op": "set", "target", "name", "value"}`` sets an attribute.
+- ``{"op": "fork"}``: from now on a copy-on-write copy of this process answers (``{"ok": None}``);
+  ``{"op": "end"}`` ends the copy, and this process answers ``{"resumed": wait_status}``. The grading
+  process gives each exercise its own copy, so nothing one exercise's calls change reaches another.
 """
 
 from __future__ import annotations
 
 import builtins
+import contextlib
 import io
 import os
 import sys
@@ -30,12 +39,20 @@ from typing import Any
 _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, _HERE)
 import _codec  # noqa: E402
+import _sandbox  # noqa: E402
 
 sys.path.remove(_HERE)
 
 BLOCKED = ("grader", "reference", "exercises")
-OUTPUT_LIMIT = 20_000
 _LEN = 8
+ENVIRONMENT = {
+    "PATH": "/usr/local/bin:/usr/bin:/bin",
+    "LANG": "C.UTF-8",
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "MPLBACKEND": "Agg",
+}
 
 
 class _Blocker:
@@ -50,9 +67,10 @@ class _Blocker:
 
 
 class _Capped(io.TextIOBase):
-    """A text stream that keeps the first OUTPUT_LIMIT characters and counts the rest."""
+    """A text stream that keeps the first ``limit`` characters and counts the rest."""
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
         self.parts: list[str] = []
         self.size = 0
         self.dropped = 0
@@ -62,7 +80,7 @@ class _Capped(io.TextIOBase):
 
     def write(self, s: str) -> int:
         s = str(s)
-        room = OUTPUT_LIMIT - self.size
+        room = self.limit - self.size
         if room > 0:
             self.parts.append(s[:room])
             self.size += min(room, len(s))
@@ -78,13 +96,14 @@ class _Capped(io.TextIOBase):
 
 
 class Channel:
-    def __init__(self, rfd: int, wfd: int) -> None:
+    def __init__(self, rfd: int, wfd: int, max_bytes: int = _codec.MAX_BYTES) -> None:
         self.rfd, self.wfd = rfd, wfd
+        self.max_bytes = max_bytes
 
     def send(self, message: Any, *, strict: bool = False) -> None:
         """Send ``message``; one that cannot be encoded is sent as a BadReturn, or raised when ``strict``."""
         try:
-            data = _codec.encode(message)
+            data = _codec.encode(message, max_bytes=self.max_bytes)
         except _codec.CodecError as exc:
             if strict:
                 raise
@@ -133,10 +152,11 @@ _RERAISE = {
 
 
 class Worker:
-    def __init__(self, channel: Channel) -> None:
+    def __init__(self, channel: Channel, output_chars: int) -> None:
         self.channel = channel
         self.ns: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
-        self.out = _Capped()
+        self.objects: list[Any] = []  # objects the grader constructed, by handle
+        self.out = _Capped(output_chars)
 
     def standin(self, name: str) -> Any:
         channel = self.channel
@@ -165,12 +185,20 @@ class Worker:
                 return {"exc": _describe(exc), "out": self.out.take()}
             return {"ok": None, "out": self.out.take()}
         if op == "call":
+            target = req.get("target")
             return self.call(
                 str(req["name"]),
                 req.get("args") or [],
                 req.get("kwargs") or {},
                 [str(n) for n in req.get("standins") or []],
+                target if isinstance(target, int) else None,
             )
+        if op in ("get", "set"):
+            return self.attribute(op, req.get("target"), str(req.get("name")), req.get("value"))
+        if op == "fork":
+            return self.fork()
+        if op == "end":
+            os._exit(0)
         if op == "names":
             return {
                 "ok": sorted(
@@ -181,15 +209,59 @@ class Worker:
             }
         return {"exc": {"type": "ProtocolError", "message": f"unknown request {op!r}", "frames": []}}
 
-    def call(self, name: str, args: list[Any], kwargs: dict[str, Any], standins: list[str]) -> dict[str, Any]:
-        func = self.ns.get(name)
-        if func is None:
-            return {"missing": name}
+    def attribute(self, op: str, target: Any, name: str, value: Any) -> dict[str, Any]:
+        """Read (``get``) or set (``set``) an attribute of a constructed object."""
+        if not isinstance(target, int) or not 0 <= target < len(self.objects):
+            return {"exc": {"type": "LookupError", "message": "no such object", "frames": []}}
+        try:
+            if op == "set":
+                setattr(self.objects[target], name, value)
+                return {"ok": None, "out": self.out.take()}
+            found = getattr(self.objects[target], name)
+            if callable(found) and not isinstance(found, type):
+                return {"method": name, "out": self.out.take()}
+            return {"ok": found, "out": self.out.take()}
+        except BaseException as exc:
+            return {"exc": _describe(exc), "out": self.out.take()}
+
+    def fork(self) -> dict[str, Any]:
+        """Serve the next requests from a copy of this process, until it ends; then answer again here.
+
+        The copy answers ``{"ok": None}`` at once. This process waits for the copy to end (an ``end``
+        request, a crash, anything) and answers ``{"resumed": wait_status}``: whatever the copy did to
+        its memory (monkeypatching, globals, threads) is gone.
+        """
+        pid = os.fork()
+        if pid == 0:
+            return {"ok": None}
+        _, status = os.waitpid(pid, 0)
+        self.out.take()
+        return {"resumed": status}
+
+    def call(
+        self,
+        name: str,
+        args: list[Any],
+        kwargs: dict[str, Any],
+        standins: list[str],
+        target: int | None = None,
+    ) -> dict[str, Any]:
+        func: Any = self.ns.get(name) if target is None else None
+        if target is None:
+            if func is None:
+                return {"missing": name}
+        elif not 0 <= target < len(self.objects):
+            return {"exc": {"type": "LookupError", "message": "no such object", "frames": []}}
         saved = {n: self.ns[n] for n in standins if n in self.ns}
         try:
             for n in standins:
                 self.ns[n] = self.standin(n)
+            if target is not None:
+                func = getattr(self.objects[target], name)
             value = func(*args, **kwargs)
+            if isinstance(func, type):  # a constructed object stays here; the grader gets a handle
+                self.objects.append(value)
+                return {"object": len(self.objects) - 1, "type": type(value).__name__, "out": self.out.take()}
             return {"ok": value, "out": self.out.take()}
         except BaseException as exc:
             return {"exc": _describe(exc), "out": self.out.take()}
@@ -199,19 +271,35 @@ class Worker:
             self.ns.update(saved)
 
 
-def main() -> None:
-    rfd, wfd, helpers = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+def serve(
+    rfd: int, wfd: int, workdir: str, limits: dict[str, int], report: dict[str, Any], hidden: list[str]
+) -> None:
+    """Confine this process, then answer requests until the grading process says ``exit`` or goes away."""
+    os.setsid()
+    try:
+        report = _sandbox.confine(workdir, limits, report, hidden)
+    except Exception as exc:  # a bug or a platform surprise: say what it was instead of vanishing
+        Channel(rfd, wfd).send({"fatal": f"confining the worker failed: {type(exc).__name__}: {exc}"})
+        return
+    _close_all_but(rfd, wfd)
+    os.environ.clear()
+    os.environ.update(ENVIRONMENT, HOME=workdir, TMPDIR=workdir)
     sys.meta_path.insert(0, _Blocker())
     for mod in [m for m in sys.modules if m.split(".")[0] in BLOCKED]:
         del sys.modules[mod]
-    if helpers:
+    helpers = os.path.join(workdir, ".helpers")
+    if os.path.isdir(helpers):
         sys.path.insert(0, helpers)
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
-    worker = Worker(Channel(rfd, wfd))
+    os.close(devnull)
+    worker = Worker(
+        Channel(rfd, wfd, min(limits["return_mb"] * 2**20, _codec.MAX_BYTES)), limits["output_chars"]
+    )
     sys.stdout = sys.stderr = worker.out
     sys.argv = ["submission"]
+    worker.channel.send({"hello": report})
     while True:
         request = worker.channel.recv()
         if request.get("op") == "exit":
@@ -219,5 +307,10 @@ def main() -> None:
         worker.channel.send(worker.handle(request))
 
 
-if __name__ == "__main__":
-    main()
+def _close_all_but(*keep: int) -> None:
+    """Close every inherited descriptor (the warm parent's socket among them) except ``keep``."""
+    for name in os.listdir("/proc/self/fd") if os.path.isdir("/proc/self/fd") else []:
+        fd = int(name)
+        if fd > 2 and fd not in keep:
+            with contextlib.suppress(OSError):
+                os.close(fd)

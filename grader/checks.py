@@ -8,8 +8,11 @@ arrives as an :class:`~grader._codec.Opaque` and is reported by its type.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
-from collections.abc import Callable, Iterable, Sequence
+import math
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
@@ -18,12 +21,74 @@ from ._codec import Opaque
 
 
 class CheckFailed(AssertionError):
-    """A check failed; ``message`` is for the student, ``hint`` says what may be wrong."""
+    """A check failed; ``message`` is for the student, ``hint`` says what may be wrong, ``details`` is
+    JSON-safe data for reports (see :class:`~grader.result.CheckResult`)."""
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, hint: str | None = None, details: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.details = details
+
+
+_RECORD: ContextVar[dict[str, Any] | None] = ContextVar("grader_check_details", default=None)
+
+
+@contextlib.contextmanager
+def recording_details() -> Iterator[dict[str, Any]]:
+    """Collect the details the helpers note while one check runs (passing comparisons too)."""
+    details: dict[str, Any] = {}
+    token = _RECORD.set(details)
+    try:
+        yield details
+    finally:
+        _RECORD.reset(token)
+
+
+def _note(key: str, entry: dict[str, Any]) -> None:
+    record = _RECORD.get()
+    if record is not None:
+        record.setdefault(key, []).append(entry)
+
+
+def json_number(x: Any) -> float | str:
+    """A float for JSON: six significant digits, and ``"nan"``, ``"inf"`` or ``"-inf"`` when not finite."""
+    value = float(x)
+    if math.isnan(value):
+        return "nan"
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return float(f"{value:.6g}")
+
+
+def _window(
+    want: np.ndarray, got: np.ndarray, bad: np.ndarray, worst: tuple[int, ...], size: int = 4
+) -> dict[str, Any]:
+    """A small excerpt of expected and got around the worst entry: the last two axes, at most size x size."""
+    origin, flat = list(worst[:-2]), want.ndim == 1
+    if flat:
+        want, got, bad, worst = want[None, :], got[None, :], bad[None, :], (0, *worst)
+    else:
+        lead = tuple(worst[:-2])
+        want, got, bad = want[lead], got[lead], bad[lead]
+        worst = worst[-2:]
+
+    def around(i: int, n: int) -> list[int]:
+        start = max(0, min(i - size // 2, n - size))
+        return list(range(start, min(n, start + size)))
+
+    rows, cols = around(worst[0], want.shape[0]), around(worst[1], want.shape[1])
+    pick = np.ix_(rows, cols)
+    return {
+        "origin": origin,
+        "rows": [] if flat else rows,
+        "cols": cols,
+        "expected": [[json_number(x) for x in row] for row in want[pick]],
+        "got": [[json_number(x) for x in row] for row in got[pick]],
+        "wrong": [[bool(x) for x in row] for row in bad[pick]],
+    }
 
 
 def describe(value: Any) -> str:
@@ -100,9 +165,21 @@ def assert_close(
     where = f" at index {list(worst)}" if want.ndim else ""
     nans = int(np.isnan(got).sum())
     extra = f"; {nans} of them are NaN" if nans else ""
+    details = {
+        "name": name,
+        "shape": list(want.shape),
+        "wrong": count,
+        "size": int(want.size),
+        "nans": nans,
+        "index": list(worst),
+        "expected": json_number(want[worst]),
+        "got": json_number(got[worst]),
+        "window": _window(want, got, bad, worst) if want.ndim else None,
+    }
     raise CheckFailed(
         f"{name} has wrong values in {count} of {want.size} entries{extra}. "
-        f"The largest difference is{where}: expected {_fmt(want[worst])}, got {_fmt(got[worst])}"
+        f"The largest difference is{where}: expected {_fmt(want[worst])}, got {_fmt(got[worst])}",
+        details={"values": details},
     )
 
 
@@ -134,15 +211,21 @@ def relative_error(got: np.ndarray, want: np.ndarray) -> float:
 def assert_gradient(value: Any, numeric: np.ndarray, name: str, *, tol: float = 1e-6) -> float:
     """Fail unless ``value`` matches a finite-difference gradient within relative error ``tol``."""
     arr = assert_shape(value, numeric.shape, name)
+    entry: dict[str, Any] = {"name": name, "relative_error": "nan", "tolerance": tol, "passed": False}
     if not np.all(np.isfinite(arr)):
-        raise CheckFailed(f"{name} contains NaN or infinite values")
+        _note("gradients", entry)
+        raise CheckFailed(f"{name} contains NaN or infinite values", details={"gradients": [entry]})
     err = relative_error(arr.astype(np.float64), numeric)
+    entry.update(relative_error=json_number(err), passed=bool(err <= tol))
+    _note("gradients", entry)
     if not err <= tol:  # a NaN error (NaN in the numerical gradient) fails too
         worst = tuple(int(i) for i in np.unravel_index(int(np.argmax(np.abs(arr - numeric))), numeric.shape))
+        entry.update(index=list(worst), expected=json_number(numeric[worst]), got=json_number(arr[worst]))
         raise CheckFailed(
             f"{name} does not match the numerical gradient (relative error {err:.2g}, allowed {tol:.0e}). "
             f"The largest difference is at index {list(worst)}: the gradient there is "
-            f"{_fmt(numeric[worst])}, got {_fmt(arr[worst])}"
+            f"{_fmt(numeric[worst])}, got {_fmt(arr[worst])}",
+            details={"gradients": [entry]},
         )
     return err
 

@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import assignments
 from .batch import run_batch
+from .bundle import build_autograder
 from .errors import GraderError, UsageError
+from .feedback import feedback_text
 from .gradebook import Gradebook, export_csv
 from .grading import grade_notebook
-from .reports import render_table
+from .reports import (
+    append_step_summary,
+    gradescope_results,
+    render_class_page,
+    render_junit,
+    render_table,
+)
+from .result import SubmissionResult
+from .validation import validate
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("-j", "--jobs", type=int, default=1, help="submissions graded in parallel (default 1)")
     run.add_argument("--gradebook", metavar="FILE", help="the gradebook (default: OUTDIR/gradebook.sqlite)")
     run.add_argument("--dask", metavar="ADDRESS", help="grade on the Dask cluster whose scheduler is ADDRESS")
+    run.add_argument("--gradescope", metavar="FILE", help="also write Gradescope's results.json to FILE")
+    run.add_argument("--junit", metavar="FILE", help="also write JUnit XML (a testcase per check) to FILE")
     check = sub.add_parser("check", help="run only the visible checks on a notebook and print feedback")
     check.add_argument("notebook", help="the notebook to check")
     check.add_argument("-a", "--assignment", help="the assignment (default: from the notebook)")
@@ -41,6 +55,16 @@ def _parser() -> argparse.ArgumentParser:
         "--gradebook", default="grader-report/gradebook.sqlite", metavar="FILE", help="(default: %(default)s)"
     )
     export.add_argument("-o", "--output", metavar="CSV", help="the CSV file (default: standard output)")
+    bundle = sub.add_parser("gradescope", help="build the autograder zip to upload to Gradescope")
+    bundle.add_argument("assignment", help="the assignment the autograder grades")
+    bundle.add_argument("-o", "--outdir", default=".", help="where the zip goes (default: here)")
+    validate = sub.add_parser(
+        "validate", help="check that the reference scores full marks and every known mistake loses points"
+    )
+    validate.add_argument("assignment", nargs="?", help="the assignment (default: every shipped one)")
+    validate.add_argument(
+        "-j", "--jobs", type=int, default=min(4, os.cpu_count() or 1), help="mistakes graded in parallel"
+    )
     return parser
 
 
@@ -61,7 +85,7 @@ def _notebooks(paths: Sequence[str]) -> list[Path]:
 
 def _stems(paths: Sequence[Path]) -> list[str]:
     """Report names for each notebook, unique even when two folders hold the same file name."""
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {"index": 1}  # index.html is the class page of a batch
     stems = []
     for path in paths:
         stem = path.stem
@@ -81,13 +105,51 @@ def cmd_run(args: argparse.Namespace) -> int:
     book = Path(args.gradebook) if args.gradebook else outdir / "gradebook.sqlite"
     batch = run_batch(paths, stems, outdir, book, assignment=args.assignment, jobs=args.jobs, dask=args.dask)
     graded = batch.results
+    results: list[SubmissionResult | None] = list(graded)
+    _write_extras(args, results, stems)
     print(render_table(graded))
     print(f"\nReports in {outdir}/; gradebook {book}: {batch.graded} graded, {batch.reused} already there")
+    _warn_unconfined(graded)
     if args.fail_under is not None:
         low = [r for r in graded if r.max_score == 0 or 100 * r.score / r.max_score < args.fail_under]
         if low:
             print(f"{len(low)} submission(s) under {args.fail_under:g}%", file=sys.stderr)
             return 1
+    return 0
+
+
+def _warn_unconfined(results: Sequence[SubmissionResult]) -> None:
+    """Say once which protections this platform could not give (the submissions were graded anyway)."""
+    missing = sorted(
+        {f"{k} ({v.get('detail')})" for r in results for k, v in r.confinement.items() if not v.get("active")}
+    )
+    if missing:
+        print("grader: warning: graded without " + "; ".join(missing), file=sys.stderr)
+
+
+def _write_extras(args: argparse.Namespace, graded: list[SubmissionResult | None], stems: list[str]) -> None:
+    """The class page of a batch, the Gradescope and JUnit files asked for, the CI step summary."""
+    pairs = [(r, stem) for r, stem in zip(graded, stems, strict=True) if r is not None]
+    results = [r for r, _ in pairs]
+    if len(results) > 1:
+        page = render_class_page(results, [f"{stem}.html" for _, stem in pairs])
+        (Path(args.outdir) / "index.html").write_text(page, encoding="utf-8")
+    if args.gradescope:
+        _write(args.gradescope, json.dumps(gradescope_results(results), indent=2) + "\n")
+    if args.junit:
+        _write(args.junit, render_junit(results))
+    append_step_summary(results)
+
+
+def _write(target: str, text: str) -> None:
+    path = Path(target)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def cmd_gradescope(args: argparse.Namespace) -> int:
+    zip_path = build_autograder(assignments.load(args.assignment), Path(args.outdir))
+    print(f"Gradescope autograder: {zip_path}")
     return 0
 
 
@@ -97,8 +159,17 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise UsageError(f"no such notebook: {args.notebook}")
     chosen = assignments.load(args.assignment) if args.assignment else None
     result = grade_notebook(path, chosen, visible_only=True)
-    print(render_table([result]))
+    print(feedback_text(result))
     return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    names = [args.assignment] if args.assignment else assignments.available()
+    chosen = [assignments.load(name) for name in names]  # an unknown name is a usage error first
+    results = [validate(assignment, jobs=max(1, args.jobs)) for assignment in chosen]
+    for result in results:
+        print(result.table())
+    return 0 if all(r.ok for r in results) else 1
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -125,7 +196,14 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    commands = {"run": cmd_run, "check": cmd_check, "list": cmd_list, "export": cmd_export}
+    commands = {
+        "run": cmd_run,
+        "check": cmd_check,
+        "list": cmd_list,
+        "gradescope": cmd_gradescope,
+        "validate": cmd_validate,
+        "export": cmd_export,
+    }
     try:
         return commands[args.command](args)
     except GraderError as exc:

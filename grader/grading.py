@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ import pytest
 
 from . import assignments
 from .assignments import Assignment
+from .diagnosis import Diagnoser, load_catalog
 from .errors import GraderError, NotebookError
 from .notebook import Source, read_notebook
 from .plugin import CheckOutcome, GradingPlugin, GradingSession
@@ -27,13 +29,35 @@ from .result import CheckResult, ExerciseResult, Notice, SourceSpan, SubmissionR
 from .worker import Limits, LoadIssue, ProcessWorker
 
 _INI = Path(__file__).with_name("suite.ini")
+_ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,16}\b")
 Key = TypeVar("Key")
 GROUP = 8  # submissions checked side by side: pytest's cost per check is shared by them
 
 
-def _batched(jobs: Iterator[tuple[Key, str | Path]], size: int) -> Iterator[list[tuple[Key, str | Path]]]:
+@dataclass(frozen=True)
+class Extracted:
+    """A job whose source is already extracted (from a notebook, or code gathered elsewhere), graded with
+    ``assignment`` as the submission named ``name``. ``error`` says why the notebook could not be read
+    (it is then graded as empty); ``since`` is when its grading started (default: when it is read)."""
+
+    source: Source
+    assignment: Assignment
+    name: str
+    error: str | None = None
+    since: float | None = None
+
+
+Job = str | Path | Extracted
+
+
+def _batched(jobs: Iterator[tuple[Key, Job]], size: int) -> Iterator[list[tuple[Key, Job]]]:
     while group := list(itertools.islice(jobs, max(1, size))):
         yield group
+
+
+def _stable(message: str) -> str:
+    """A message the same on every run: memory addresses (``<object at 0x7f3a...>``) are blanked."""
+    return _ADDRESS.sub("0x…", message)
 
 
 def grader_version() -> str:
@@ -62,13 +86,41 @@ def grade_notebook(
     return results[0]
 
 
+def grade_source(
+    source: Source,
+    assignment: Assignment,
+    submission: str,
+    *,
+    limits: Limits | None = None,
+    visible_only: bool = False,
+    only: Sequence[str] | None = None,
+    error: str | None = None,
+    start: float | None = None,
+) -> SubmissionResult:
+    """Grade extracted source (a notebook's, or code gathered elsewhere) as the submission ``submission``.
+
+    ``only`` limits grading to some exercises (the others are left out of the result).
+    """
+    results: list[SubmissionResult] = []
+    grade_stream(
+        [(0, Extracted(source, assignment, Path(submission).name, error, start))],
+        lambda _, result: results.append(result),
+        assignment,
+        limits=limits,
+        visible_only=visible_only,
+        only=only,
+    )
+    return results[0]
+
+
 def grade_stream(
-    jobs: Iterable[tuple[Key, str | Path]],
+    jobs: Iterable[tuple[Key, Job]],
     on_result: Callable[[Key, SubmissionResult], None],
     assignment: Assignment | None = None,
     *,
     limits: Limits | None = None,
     visible_only: bool = False,
+    only: Sequence[str] | None = None,
     group: int = GROUP,
 ) -> None:
     """Grade each ``(key, path)`` of ``jobs``, calling ``on_result(key, result)`` as each one finishes.
@@ -77,26 +129,36 @@ def grade_stream(
     they cache (reference gradients) is computed once, so a submission costs only its own checks.
     Submissions are checked ``group`` at a time, side by side (see :func:`grade_groups`). Without
     ``assignment`` the suites of every shipped assignment are collected, and each notebook's metadata or
-    definitions choose among them.
+    definitions choose among them. A job is a notebook's path or :class:`Extracted` source; ``only``
+    limits grading to some exercises (the others are left out of the results).
     """
-    grade_groups(_batched(iter(jobs), group), on_result, assignment, limits=limits, visible_only=visible_only)
+    grade_groups(
+        _batched(iter(jobs), group),
+        on_result,
+        assignment,
+        limits=limits,
+        visible_only=visible_only,
+        only=only,
+    )
 
 
 def grade_groups(
-    groups: Iterable[Sequence[tuple[Key, str | Path]]],
+    groups: Iterable[Sequence[tuple[Key, Job]]],
     on_result: Callable[[Key, SubmissionResult], None],
     assignment: Assignment | None = None,
     *,
     limits: Limits | None = None,
     visible_only: bool = False,
+    only: Sequence[str] | None = None,
 ) -> None:
     """Like :func:`grade_stream`, for jobs already in groups: the submissions of a group are checked side
     by side, one worker each, with every check set up and reported by pytest once for the group and
     called once per submission. ``groups`` is consumed lazily, a group at a time, so it may be fed while
     results come in. The results are the same whatever the grouping."""
     candidates = (assignment,) if assignment else tuple(assignments.load(n) for n in assignments.available())
-    loop = _SessionLoop(iter(groups), on_result, assignment, candidates, limits, visible_only)
-    args = [str(a.suite(e)) for a in candidates for e in a.exercises]
+    names = {a.name: tuple(e for e in a.exercises if only is None or e in only) for a in candidates}
+    loop = _SessionLoop(iter(groups), on_result, assignment, candidates, limits, visible_only, names)
+    args = [str(a.suite(e)) for a in candidates for e in names[a.name]]
     args += [
         "-c",
         str(_INI),
@@ -110,6 +172,8 @@ def grade_groups(
         "no:terminal",
         "-p",
         "no:logging",
+        "-p",
+        "no:unraisableexception",  # it collects garbage twice per session
         "--import-mode=importlib",
     ]
     with _quiet_pytest_environment():
@@ -128,6 +192,7 @@ class _Submission(Generic[Key]):
     error: str | None  # the notebook could not be read: it is graded as empty
     prepared_s: float
     issues: list[LoadIssue] = field(default_factory=list)
+    confinement: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class _SessionLoop(Generic[Key]):
@@ -137,12 +202,13 @@ class _SessionLoop(Generic[Key]):
 
     def __init__(
         self,
-        groups: Iterator[Sequence[tuple[Key, str | Path]]],
+        groups: Iterator[Sequence[tuple[Key, Job]]],
         on_result: Callable[[Key, SubmissionResult], None],
         assignment: Assignment | None,
         candidates: tuple[Assignment, ...],
         limits: Limits | None,
         visible_only: bool,
+        names: dict[str, tuple[str, ...]],
     ) -> None:
         self.groups = groups
         self.on_result = on_result
@@ -150,18 +216,15 @@ class _SessionLoop(Generic[Key]):
         self.candidates = candidates
         self.limits = limits
         self.visible_only = visible_only
+        self.names = names  # the exercises graded, per assignment
         self.plugin = GradingPlugin()
         self.ran = False
         self.error: BaseException | None = None
 
-    def pytest_configure(self, config: pytest.Config) -> None:
-        # Failure tracebacks are never shown (checks carry their own messages): skip formatting them.
-        config.option.tbstyle = "no"
-
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: pytest.Session) -> bool:
         self.ran = True
-        suites = {a.suite(e).resolve(): a.name for a in self.candidates for e in a.exercises}
+        suites = {a.suite(e).resolve(): a.name for a in self.candidates for e in self.names[a.name]}
         items: dict[str, list[pytest.Item]] = {a.name: [] for a in self.candidates}
         for item in session.items:
             if not (self.visible_only and item.get_closest_marker("hidden")):
@@ -169,8 +232,8 @@ class _SessionLoop(Generic[Key]):
         try:
             for group in self.groups:
                 ready = []
-                for key, path in group:
-                    prepared = self._prepare(key, Path(path))
+                for key, job in group:
+                    prepared = self._prepare(key, job)
                     if isinstance(prepared, SubmissionResult):
                         self.on_result(key, prepared)
                     else:
@@ -188,13 +251,22 @@ class _SessionLoop(Generic[Key]):
         if not self.ran:  # pytest stopped before running anything: every submission gets the reason
             details = "; ".join(self.plugin.collect_errors) or f"pytest exit code {int(code)}"
             for group in self.groups:
-                for key, path in group:
+                for key, job in group:
                     message = str(_suites_failed(self.candidates, details))
-                    self.on_result(key, _failed(Path(path), None, message, time.monotonic()))
+                    path = Path(job.name if isinstance(job, Extracted) else job)
+                    assignment = job.assignment if isinstance(job, Extracted) else self.assignment
+                    self.on_result(key, _failed(path, assignment, message, time.monotonic()))
 
-    def _prepare(self, key: Key, path: Path) -> _Submission[Key] | SubmissionResult:
+    def _prepare(self, key: Key, job: Job) -> _Submission[Key] | SubmissionResult:
         """Read the notebook and choose its assignment; a result already when there is nothing to check."""
         start = time.monotonic()
+        if isinstance(job, Extracted):
+            if job.assignment.name not in self.names:
+                message = f"the suites of '{job.assignment.name}' were not collected for this stream"
+                return _failed(Path(job.name), job.assignment, message, start)
+            since = start if job.since is None else job.since
+            return _Submission(key, Path(job.name), job.source, job.assignment, job.error, start - since)
+        path = Path(job)
         error = None
         assignment = self.assignment
         try:
@@ -227,8 +299,9 @@ class _SessionLoop(Generic[Key]):
             return
         start = time.monotonic()
         reference = assignment.reference()
+        catalog = load_catalog(assignment.name)
         helpers = str(assignment.helpers) if assignment.helpers else ""
-        live: list[tuple[_Submission[Key], GradingSession]] = []
+        live: list[tuple[_Submission[Key], GradingSession, ProcessWorker]] = []
         with contextlib.ExitStack() as stack:
             for member in members:
                 worker = stack.enter_context(
@@ -239,8 +312,9 @@ class _SessionLoop(Generic[Key]):
                 except GraderError as exc:
                     self.on_result(member.key, _failed(member.path, assignment, str(exc), time.monotonic()))
                     continue
-                live.append((member, GradingSession(worker, reference)))
-            self.plugin.begin([session for _, session in live])
+                diagnoser = Diagnoser(reference, catalog, member.source)  # it needs the member's source
+                live.append((member, GradingSession(worker, reference, diagnoser=diagnoser), worker))
+            self.plugin.begin([session for _, session, _ in live])
             try:
                 for index, item in enumerate(items):
                     nextitem = items[index + 1] if index + 1 < len(items) else None
@@ -248,23 +322,43 @@ class _SessionLoop(Generic[Key]):
                 outcomes = self.plugin.outcomes
             finally:
                 self.plugin.begin([])
+            for member, _, worker in live:  # what protected each worker, read before it closes
+                member.confinement = dict(worker.confinement)
         share = (time.monotonic() - start) / max(len(live), 1)
-        for (member, session), mine in zip(live, outcomes, strict=True):
+        names = self.names[assignment.name]
+        for (member, session, _), mine in zip(live, outcomes, strict=True):
             ordered = sorted(mine.values(), key=lambda o: o.order)
-            self.on_result(member.key, _result(member, ordered, session.output, member.prepared_s + share))
+            duration = member.prepared_s + share
+            self.on_result(member.key, _result(member, names, ordered, session.output, duration))
 
 
 def _result(
-    member: _Submission[Any], outcomes: list[CheckOutcome], outputs: dict[str, list[str]], duration: float
+    member: _Submission[Any],
+    names: Sequence[str],
+    outcomes: list[CheckOutcome],
+    outputs: dict[str, list[str]],
+    duration: float,
 ) -> SubmissionResult:
     source, assignment = member.source, member.assignment
-    exercises = tuple(_exercise(name, outcomes, source, outputs) for name in assignment.exercises)
-    notices = tuple(
-        Notice(i.message + (f" (not graded: {', '.join(i.lost)})" if i.lost else ""), i.cell, i.line)
-        for i in source.issues
-    ) + tuple(
-        Notice(f"a statement failed when the notebook's code was loaded: {i.message}", i.cell, i.line)
-        for i in member.issues
+    exercises = tuple(_exercise(name, outcomes, source, outputs) for name in names)
+    notices = (
+        tuple(
+            Notice(
+                i.message + (f" (not graded: {', '.join(i.lost)})" if i.lost else ""),
+                i.cell or None,
+                i.line or None,
+            )
+            for i in source.issues
+        )
+        + tuple(
+            Notice(f"a statement failed when the notebook's code was loaded: {i.message}", i.cell, i.line)
+            for i in member.issues
+        )
+        + tuple(
+            Notice(f"graded without this protection ({name}): {entry.get('detail')}")
+            for name, entry in member.confinement.items()
+            if not entry.get("active")
+        )
     )
     return SubmissionResult(
         assignment=assignment.name,
@@ -276,6 +370,7 @@ def _result(
         duration_s=round(duration, 3),
         exercises=exercises,
         notices=notices,
+        confinement=member.confinement,
     )
 
 
@@ -312,7 +407,14 @@ def _exercise(
     mine = [o for o in outcomes if o.exercise == name]
     checks = tuple(
         CheckResult(
-            o.name, o.max_points if o.passed else 0.0, o.max_points, o.passed, o.message, o.hint, o.visibility
+            o.name,
+            o.max_points if o.passed else 0.0,
+            o.max_points,
+            o.passed,
+            _stable(o.message),
+            o.hint,
+            o.visibility,
+            o.details,
         )
         for o in mine
     )

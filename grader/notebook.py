@@ -128,6 +128,8 @@ class Source:
     issues: tuple[CellIssue, ...]
     assignment: str | None = None
     top_level_names: frozenset[str] = field(default_factory=frozenset)
+    # names assigned by top-level statements that were left out, and the cell of the last such assignment
+    skipped: dict[str, int] = field(default_factory=dict)
 
 
 def read_notebook(path: str | Path) -> Source:
@@ -170,12 +172,54 @@ def load_notebook(path: str | Path) -> Any:
         or not (isinstance(data.get("cells"), list) or isinstance(data.get("worksheets"), list))
     ):
         raise NotebookError(f"{path.name} is JSON but not a Jupyter notebook (no 'nbformat' and 'cells')")
+    del raw, text
+    _drop_outputs(data)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
+            reader = nbformat.versions[int(data["nbformat"])].nbjson.JSONReader()
+            return nbformat.convert(reader.to_notebook(data), 4)  # type: ignore[no-untyped-call]
     except Exception as exc:  # nbformat raises many kinds for malformed notebooks
         raise NotebookError(f"{path.name} is not a notebook nbformat can read: {exc}") from exc
+
+
+def _text(source: Any) -> str:
+    """A cell's source, whether nbformat gave it as one string or as a list of lines."""
+    if isinstance(source, list):
+        return "".join(str(line) for line in source)
+    return "" if source is None else str(source)
+
+
+def _drop_outputs(data: dict[str, Any]) -> None:
+    """Forget outputs and attachments (images, often most of the file) before nbformat builds its nodes."""
+    worksheets = data.get("worksheets")
+    sheets: list[Any] = worksheets if isinstance(worksheets, list) else [data]
+    for sheet in sheets:
+        cells = sheet.get("cells") if isinstance(sheet, dict) else None
+        for cell in cells if isinstance(cells, list) else []:
+            if isinstance(cell, dict):
+                if isinstance(cell.get("outputs"), list):
+                    cell["outputs"] = []
+                cell.pop("attachments", None)
+
+
+def _id_issues(cells: list[Any]) -> list[CellIssue]:
+    """Cells whose id repeats an earlier cell's (nbformat 4.5 wants them unique; Jupyter repairs them)."""
+    seen: set[str] = set()
+    repeats = []
+    for index, cell in enumerate(cells, start=1):
+        cell_id = cell.get("id") if isinstance(cell, dict) else None
+        if isinstance(cell_id, str):
+            if cell_id in seen:
+                repeats.append(index)
+            seen.add(cell_id)
+    if not repeats:
+        return []
+    shown = ", ".join(map(str, repeats[:10])) + (" ..." if len(repeats) > 10 else "")
+    message = (
+        f"cell ids repeat in cells {shown}; the cells were graded anyway (saving in Jupyter fixes the ids)"
+    )
+    return [CellIssue(repeats[0], 1, message, ())]
 
 
 def extract(nb: Any) -> Source:
@@ -184,11 +228,11 @@ def extract(nb: Any) -> Source:
     definitions: dict[str, Definition] = {}
     issues: list[CellIssue] = []
     top_names: set[str] = set()
+    skipped: dict[str, int] = {}
     for index, cell in enumerate(nb.get("cells", []), start=1):
         if cell.get("cell_type") != "code":
             continue
-        src = cell.get("source", "")
-        src = "".join(src) if isinstance(src, list) else str(src)
+        src = _text(cell.get("source"))
         text, issue = _python_text(src, index)
         if issue is not None:
             issues.append(issue)
@@ -203,6 +247,8 @@ def extract(nb: Any) -> Source:
         lines = text.split("\n")
         for node in tree.body:
             if not _keep(node, top_names):
+                if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                    skipped.update(dict.fromkeys(_defined_names(node), index))
                 continue
             code = _segment(lines, node)
             defines = _defined_names(node)
@@ -213,6 +259,10 @@ def extract(nb: Any) -> Source:
                 last = node.end_lineno or first
                 full = "\n".join(lines[first - 1 : last])
                 definitions[node.name] = Definition(node.name, index, first, last, full)
+    cells = list(nb.get("cells", []))
+    issues = _id_issues(cells) + issues
+    if not any(c.get("cell_type") == "code" and _text(c.get("source")).strip() for c in cells):
+        issues.insert(0, CellIssue(0, 0, "the notebook has no code cells", ()))
     metadata = nb.get("metadata", {}) or {}
     grader_meta = metadata.get("grader", {}) if isinstance(metadata.get("grader"), dict) else {}
     assignment = grader_meta.get("assignment")
@@ -222,6 +272,7 @@ def extract(nb: Any) -> Source:
         tuple(issues),
         assignment if isinstance(assignment, str) else None,
         frozenset(top_names),
+        {name: cell for name, cell in skipped.items() if name not in top_names},
     )
 
 

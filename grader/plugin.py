@@ -33,10 +33,11 @@ import numpy as np
 import pytest
 
 from . import _codec
-from .checks import CheckFailed
-from .errors import StudentFailure, StudentTimeout
+from .checks import CheckFailed, recording_details
+from .diagnosis import Call, Diagnoser
+from .errors import StudentFailure, StudentRaised, StudentTimeout
 from .result import Visibility
-from .worker import CallResult, Worker
+from .worker import CallResult, MethodRef, ObjectRef, Worker
 
 
 @dataclass
@@ -50,24 +51,67 @@ class CheckOutcome:
     visibility: Visibility
     failure: str  # "", "check", "error", "timeout", "missing"
     order: int
+    details: dict[str, Any] | None = None
 
 
 class StudentProxy:
     """Calls into the worker: ``proxy.name(*args)`` runs the student's ``name``. ``session()`` gives the
     submission being checked at the time of the call."""
 
-    def __init__(self, session: Callable[[], GradingSession], uses: tuple[str, ...]) -> None:
+    def __init__(
+        self, session: Callable[[], GradingSession], uses: tuple[str, ...], exercise: str | None = None
+    ) -> None:
         self._session = session
         self._uses = uses
+        self._exercise = exercise
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
 
         def call(*args: Any, **kwargs: Any) -> Any:
-            return self._session().call(name, args, kwargs, self._uses)
+            session = self._session()
+            value = session.call(name, args, kwargs, self._uses, self._exercise)
+            if isinstance(value, ObjectRef):  # the object lives in this submission's worker: keep to it
+                return StudentObject(lambda: session, value, self._exercise)
+            return value
 
         return call
+
+
+class StudentObject:
+    """An object of the student's class, living in the worker: ``obj.forward(x)`` calls its method there,
+    ``obj.W_x`` reads an attribute back (through the codec), ``obj.W_x = w`` sets one. Nothing is
+    remembered between calls: methods may change the object. ``session()`` gives the submission whose
+    worker holds the object."""
+
+    def __init__(self, session: Callable[[], GradingSession], ref: ObjectRef, exercise: str | None) -> None:
+        object.__setattr__(self, "_session", session)
+        object.__setattr__(self, "_ref", ref)
+        object.__setattr__(self, "_exercise", exercise)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        value = self._session().object_op("get", self._ref, name, (), {}, self._exercise)
+        if not isinstance(value, MethodRef):
+            return value
+
+        def method(*args: Any, **kwargs: Any) -> Any:
+            result = self._session().object_op("call", self._ref, name, args, kwargs, self._exercise)
+            return (
+                StudentObject(self._session, result, self._exercise)
+                if isinstance(result, ObjectRef)
+                else result
+            )
+
+        return method
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self._session().object_op("set", self._ref, name, (value,), {}, self._exercise)
+
+    def __repr__(self) -> str:
+        return repr(self._ref)
 
 
 class GradingSession:
@@ -76,26 +120,84 @@ class GradingSession:
     The budget counts the time spent in this submission's own calls, so submissions graded side by side
     do not use up each other's time."""
 
-    def __init__(self, worker: Worker, reference: ModuleType, *, budget_seconds: float = 120.0) -> None:
+    def __init__(
+        self,
+        worker: Worker,
+        reference: ModuleType,
+        *,
+        budget_seconds: float = 120.0,
+        diagnoser: Diagnoser | None = None,
+    ) -> None:
         self.worker = worker
         self.reference = reference
+        self.diagnoser = diagnoser
+        self.calls: list[Call] = []  # the calls of the check that is running, for its diagnosis
         self.budget = budget_seconds
         self.spent = 0.0
         self.memo: dict[bytes, CallResult | StudentFailure] = {}
         self.timed_out: set[str] = set()
         self.output: dict[str, list[str]] = {}
+        self.hidden_check = False  # output printed during a hidden check is not kept: it may show its inputs
 
-    def call(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], uses: tuple[str, ...]) -> Any:
+    def call(
+        self,
+        name: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        uses: tuple[str, ...],
+        exercise: str | None = None,
+    ) -> Any:
         key = _memo_key([name, list(args), kwargs, list(uses)])
-        if key not in self.memo:
-            self.memo[key] = self._call(name, args, kwargs, uses)
-        outcome = self.memo[key]
+        outcome = self.memo.get(key)
+        if outcome is None:
+            outcome = self._call(name, args, kwargs, uses, exercise)
+            if not (isinstance(outcome, CallResult) and isinstance(outcome.value, ObjectRef)):
+                self.memo[key] = outcome  # a constructed object is new each time: never remembered
         if isinstance(outcome, StudentFailure):
+            self.calls.append(Call(name, args, kwargs, failure=outcome, uses=uses, key=key))
             raise outcome
+        self.calls.append(Call(name, args, kwargs, value=outcome.value, uses=uses, key=key))
         return outcome.value
 
+    def object_op(
+        self,
+        op: str,
+        ref: ObjectRef,
+        name: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        exercise: str | None,
+    ) -> Any:
+        """A method call, attribute read or attribute write on a student's object (never remembered)."""
+        if self.spent > self.budget:
+            raise StudentTimeout("the submission used up its time budget; the remaining checks were not run")
+        start = time.monotonic()
+        try:
+            if op == "get":
+                result = self.worker.get_attribute(ref, name, scope=exercise)
+            elif op == "set":
+                self.worker.set_attribute(ref, name, args[0], scope=exercise)
+                return None
+            else:
+                result = self.worker.call(
+                    name, args, kwargs, resolve=self._resolve, scope=exercise, target=ref
+                )
+        except StudentTimeout:
+            self.timed_out.add(ref.type_name)
+            raise
+        finally:
+            self.spent += time.monotonic() - start
+        if result.output and not self.hidden_check:
+            self.output.setdefault(exercise or ref.type_name, []).append(result.output)
+        return result.value
+
     def _call(
-        self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], uses: tuple[str, ...]
+        self,
+        name: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        uses: tuple[str, ...],
+        exercise: str | None,
     ) -> CallResult | StudentFailure:
         if name in self.timed_out:
             return StudentTimeout(f"{name}() was not called again: an earlier call ran out of time")
@@ -103,7 +205,9 @@ class GradingSession:
             return StudentTimeout("the submission used up its time budget; the remaining checks were not run")
         start = time.monotonic()
         try:
-            result = self.worker.call(name, args, kwargs, standins=uses, resolve=self._resolve)
+            result = self.worker.call(
+                name, args, kwargs, standins=uses, resolve=self._resolve, scope=exercise
+            )
         except StudentTimeout as exc:
             self.timed_out.add(name)
             return exc
@@ -111,7 +215,7 @@ class GradingSession:
             return exc
         finally:
             self.spent += time.monotonic() - start
-        if result.output:
+        if result.output and not self.hidden_check:
             self.output.setdefault(name, []).append(result.output)
         return result
 
@@ -149,6 +253,21 @@ def _message(exc: BaseException) -> tuple[str, str | None, str]:
         None,
         "check",
     )
+
+
+def _details(exc: BaseException | None, noted: dict[str, Any]) -> dict[str, Any] | None:
+    """Details for reports: what the helpers noted, the failure's own, where student code raised."""
+    details = {key: list(value) for key, value in noted.items()}
+    if isinstance(exc, CheckFailed) and exc.details:
+        for key, value in exc.details.items():
+            details.setdefault(key, value)
+    if isinstance(exc, StudentRaised) and exc.frames:
+        details["traceback"] = [
+            {"cell": int(cell), "line": int(line), "function": str(function)}
+            for filename, line, function in exc.frames
+            if (cell := str(filename).removeprefix("<cell ").removesuffix(">")).isdigit()
+        ]
+    return details or None
 
 
 class GradingPlugin:
@@ -189,12 +308,16 @@ class GradingPlugin:
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         self._item = item
+        hidden = item.get_closest_marker("hidden") is not None
+        for session in self.sessions:  # a setup failure is diagnosed from no calls, as is its own check
+            session.calls = []
+            session.hidden_check = hidden
 
     @pytest.fixture
     def student(self) -> StudentProxy:
         marker = self._item.get_closest_marker("exercise")
         uses = tuple(marker.kwargs.get("uses", ())) if marker else ()
-        return StudentProxy(lambda: self.session, uses)
+        return StudentProxy(lambda: self.session, uses, str(marker.args[0]) if marker else None)
 
     @pytest.fixture
     def reference(self) -> ModuleType:
@@ -205,25 +328,33 @@ class GradingPlugin:
         return _rng(self._item)
 
     def pytest_configure(self, config: pytest.Config) -> None:
+        # Outcomes are read from the exceptions themselves; pytest's own failure report (source, locals,
+        # a long traceback) would cost a quarter of a second per failed check and is never shown.
+        config.option.tbstyle = "value"
         config.addinivalue_line("markers", "exercise(name, uses=()): the graded function of a module")
         config.addinivalue_line("markers", "points(n): points the check is worth")
         config.addinivalue_line("markers", "hidden: the check's details are not shown to students")
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> bool:
-        """Call the check once per submission of the group, recording each outcome."""
+        """Call the check once per submission of the group, recording each outcome (with the details
+        the helpers noted and the diagnosis of that submission's calls)."""
         args = {name: pyfuncitem.funcargs[name] for name in _argnames(pyfuncitem.obj)}
+        hidden = pyfuncitem.get_closest_marker("hidden") is not None
         try:
-            for index in range(len(self.sessions)):
+            for index, session in enumerate(self.sessions):
                 self._current = index
+                session.calls = []
+                session.hidden_check = hidden
                 if "rng" in args:
                     args["rng"] = _rng(pyfuncitem)  # the same numbers for every submission
-                try:
-                    pyfuncitem.obj(**args)
-                except (Exception, pytest.fail.Exception, pytest.skip.Exception) as exc:
-                    self._record(index, pyfuncitem, exc)
-                else:
-                    self._record(index, pyfuncitem, None)
+                error: BaseException | None = None
+                with recording_details() as noted:
+                    try:
+                        pyfuncitem.obj(**args)
+                    except (Exception, pytest.fail.Exception, pytest.skip.Exception) as exc:
+                        error = exc
+                self._record(index, pyfuncitem, error, noted)
         finally:
             self._current = 0
         return True
@@ -241,7 +372,9 @@ class GradingPlugin:
                 self._record(index, item, None)  # only where nothing was recorded
         return report
 
-    def _record(self, index: int, item: pytest.Item, exc: BaseException | None) -> None:
+    def _record(
+        self, index: int, item: pytest.Item, exc: BaseException | None, noted: dict[str, Any] | None = None
+    ) -> None:
         outcomes = self.outcomes[index]
         if item.nodeid in outcomes:
             return
@@ -260,6 +393,7 @@ class GradingPlugin:
             message, hint, failure = "passed", None, ""
         else:
             message, hint, failure = _message(exc)
+            hint = self._diagnose(self.sessions[index], exercise_name, exc) or hint
         outcomes[item.nodeid] = CheckOutcome(
             exercise=exercise_name,
             name=name,
@@ -270,7 +404,19 @@ class GradingPlugin:
             visibility=visibility,
             failure=failure,
             order=len(outcomes) + 1,
+            details=_details(exc, noted or {}),
         )
+
+    @staticmethod
+    def _diagnose(session: GradingSession, exercise: str, exc: BaseException) -> str | None:
+        """The diagnosis of a failed check; a diagnosis that breaks costs the hint, never the grading."""
+        if session.diagnoser is None:
+            return None
+        try:
+            return session.diagnoser.hint(exercise, session.calls, exc)
+        except Exception as error:  # a catalog or clue that cannot handle an odd result
+            session.diagnoser.errors.append(f"{exercise}: {type(error).__name__}: {error}")
+            return None
 
 
 def _rng(item: pytest.Item) -> np.random.Generator:

@@ -14,6 +14,18 @@ Visibility = Literal["visible", "hidden", "after_due_date", "after_published"]
 
 @dataclass(frozen=True)
 class CheckResult:
+    """One graded check. ``details`` is optional structured, JSON-safe data about what was compared::
+
+        {"values": {"name": "a_next", "shape": [5, 10], "wrong": 3, "size": 50, "nans": 0,
+                    "index": [2, 3], "expected": 0.61, "got": -0.69,
+                    "window": {"origin": [2], "rows": [0, 1, 2], "cols": [1, 2, 3],
+                               "expected": [[...]], "got": [[...]], "wrong": [[...]]}},
+         "gradients": [{"name": "dWax", "relative_error": 1.2e-10, "tolerance": 1e-06, "passed": true}],
+         "traceback": [{"cell": 4, "line": 7, "function": "rnn_cell_forward"}]}
+
+    Every key is optional; numbers that are not finite are the strings ``"nan"``, ``"inf"``, ``"-inf"``.
+    """
+
     name: str
     points: float
     max_points: float
@@ -21,6 +33,7 @@ class CheckResult:
     message: str
     hint: str | None = None
     visibility: Visibility = "visible"
+    details: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -101,6 +114,7 @@ class SubmissionResult:
     duration_s: float
     exercises: tuple[ExerciseResult, ...] = ()
     notices: tuple[Notice, ...] = field(default_factory=tuple)
+    confinement: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -113,6 +127,7 @@ class SubmissionResult:
             "duration_s": self.duration_s,
             "exercises": [e.to_json() for e in self.exercises],
             "notices": [n.to_json() for n in self.notices],
+            "confinement": {k: dict(v) for k, v in self.confinement.items()},
         }
 
     @classmethod
@@ -127,6 +142,7 @@ class SubmissionResult:
             duration_s=float(data.get("duration_s", 0.0)),
             exercises=tuple(ExerciseResult.from_json(e) for e in data.get("exercises", [])),
             notices=tuple(Notice(**n) for n in data.get("notices", [])),
+            confinement={str(k): dict(v) for k, v in (data.get("confinement") or {}).items()},
         )
 
 

@@ -11,15 +11,19 @@ the notebook's statements are replayed into it before the next call.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import importlib.util
+import json
 import os
-import resource
 import select
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -37,8 +41,9 @@ from .errors import (
 )
 from .notebook import Statement
 
-_CHILD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_child.py")
+_ZYGOTE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_zygote.py")
 _LEN = 8
+_START_SECONDS = 30.0
 Resolver = Callable[[str], Callable[..., Any]]
 
 
@@ -48,8 +53,26 @@ class Limits:
 
     call_seconds: float = 10.0
     statement_seconds: float = 10.0
+    load_seconds: float = 60.0
     memory_mb: int = 2048
     cpu_seconds: int = 120
+    processes: int = 64
+    open_files: int = 256
+    file_mb: int = 64
+    output_chars: int = 20_000
+    return_mb: int = 256
+
+    def for_worker(self) -> dict[str, int]:
+        """The limits the worker applies to itself (wall-clock limits are kept by the grading side)."""
+        return {
+            "memory_mb": self.memory_mb,
+            "cpu_seconds": self.cpu_seconds,
+            "processes": self.processes,
+            "open_files": self.open_files,
+            "file_mb": self.file_mb,
+            "output_chars": self.output_chars,
+            "return_mb": self.return_mb,
+        }
 
 
 @dataclass(frozen=True)
@@ -59,6 +82,25 @@ class LoadIssue:
     cell: int
     line: int
     message: str
+
+
+@dataclass(frozen=True)
+class ObjectRef:
+    """An object constructed in the worker (it stays there); valid until the worker copy it lives in ends."""
+
+    handle: int
+    type_name: str
+    generation: int
+
+    def __repr__(self) -> str:
+        return f"<{self.type_name} object in the worker>"
+
+
+@dataclass(frozen=True)
+class MethodRef:
+    """The answer to reading an attribute that is a method: call it through the worker."""
+
+    name: str
 
 
 @dataclass(frozen=True)
@@ -78,7 +120,15 @@ class Worker(Protocol):
         *,
         standins: Sequence[str] = (),
         resolve: Resolver | None = None,
+        scope: str | None = None,
+        target: ObjectRef | None = None,
     ) -> CallResult: ...
+
+    def get_attribute(self, target: ObjectRef, name: str, *, scope: str | None = None) -> CallResult: ...
+
+    def set_attribute(
+        self, target: ObjectRef, name: str, value: Any, *, scope: str | None = None
+    ) -> None: ...
 
     def defined(self) -> list[str]: ...
 
@@ -90,29 +140,157 @@ def _format_frames(frames: list[list[Any]]) -> str | None:
     return f"{filename.strip('<>')}, line {line}"
 
 
-def _limit_child(memory_mb: int, cpu_seconds: int) -> Callable[[], None]:
-    def apply() -> None:
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        mem = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
+def hidden_folders() -> list[str]:
+    """Folders mounted empty in the worker where the platform allows: the grader's own packages and, when
+    they run from a source checkout, every folder of that checkout (its git history holds the reference)
+    except one holding the running Python."""
+    folders = [os.path.dirname(os.path.abspath(__file__))]
+    for name in ("reference", "exercises"):
+        spec = importlib.util.find_spec(name)
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            folders.append(os.path.abspath(folder))
+    checkout = os.path.dirname(folders[0])
+    if os.path.isfile(os.path.join(checkout, "pyproject.toml")):
+        python = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.executable)}
+        for entry in sorted(os.listdir(checkout)):
+            folder = os.path.join(checkout, entry)
+            real = os.path.realpath(folder)
+            if os.path.isdir(folder) and not any(p == real or p.startswith(real + os.sep) for p in python):
+                folders.append(folder)
+    return sorted(set(folders))
 
-    return apply
+
+class _Status:
+    """The supervisor's status pipe: one JSON line with the worker's PID, one with its wait status."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.buffer = b""
+
+    def _line(self, deadline: float) -> dict[str, Any] | None:
+        while b"\n" not in self.buffer:
+            if self.fd < 0 or not select.select([self.fd], [], [], max(0.0, deadline - time.monotonic()))[0]:
+                return None
+            chunk = os.read(self.fd, 4096)
+            if not chunk:
+                return None
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        data = json.loads(line)
+        return data if isinstance(data, dict) else None
+
+    def pid(self, deadline: float) -> int:
+        message = self._line(deadline)
+        if not message or not isinstance(message.get("pid"), int):
+            self.close()
+            raise WorkerError("the worker process did not start (no word from its supervisor)")
+        return int(message["pid"])
+
+    def exit_code(self, deadline: float) -> int | None:
+        message = self._line(deadline)
+        self.close()
+        if message and isinstance(message.get("status"), int):
+            return os.waitstatus_to_exitcode(message["status"])
+        return None
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+
+class _ForkServer:
+    """The warm parent (``_zygote.py``): numpy loaded once, a worker forked per request."""
+
+    def __init__(self) -> None:
+        self.owner = os.getpid()
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"}
+        env.update({k: "1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")})
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-I", _ZYGOTE, str(theirs.fileno())],
+                pass_fds=(theirs.fileno(),),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                cwd="/",
+                env=env,
+                start_new_session=True,
+            )
+        finally:
+            theirs.close()
+        self.sock = ours
+        self.sock.settimeout(_START_SECONDS)
+        try:
+            ready = self.sock.recv(16)
+        except OSError:
+            ready = b""
+        if ready != b"ready":
+            self.close()
+            raise OSError("the warm parent process did not start")
+
+    def alive(self) -> bool:
+        return self.owner == os.getpid() and self.proc.poll() is None
+
+    def spawn(self, config: dict[str, Any], fds: tuple[int, int, int]) -> None:
+        socket.send_fds(self.sock, [json.dumps(config).encode()], list(fds))
+
+    def close(self) -> None:
+        self.sock.close()
+        if self.owner == os.getpid():
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(timeout=5)
+            if self.proc.poll() is None:
+                self.proc.kill()
+                self.proc.wait()
+
+
+_SERVER: _ForkServer | None = None
+_SERVER_LOCK = threading.Lock()
+
+
+def _fork_server() -> _ForkServer:
+    """The warm parent of this process, started on first use (again after it died or after a fork)."""
+    global _SERVER
+    with _SERVER_LOCK:
+        if _SERVER is None or not _SERVER.alive():
+            if _SERVER is not None and _SERVER.owner == os.getpid():
+                _SERVER.close()
+            _SERVER = _ForkServer()
+            atexit.register(_SERVER.close)
+        return _SERVER
 
 
 class ProcessWorker:
-    """A worker process holding one submission's code. Use as a context manager."""
+    """A worker process holding one submission's code. Use as a context manager.
 
-    def __init__(self, statements: Sequence[Statement], *, helpers: str = "", limits: Limits | None = None):
+    ``confinement`` holds the protections the worker reported once started (name -> ``{"active",
+    "detail"}``); ``namespaces=False`` starts it without namespaces, as on a platform that has none.
+    """
+
+    def __init__(
+        self,
+        statements: Sequence[Statement],
+        *,
+        helpers: str = "",
+        limits: Limits | None = None,
+        namespaces: bool = True,
+    ):
         self.statements = list(statements)
+        self.namespaces = namespaces
         self.helpers = helpers
         self.limits = limits or Limits()
-        self.proc: subprocess.Popen[bytes] | None = None
+        self.pid = 0
+        self.status: _Status | None = None
         self.workdir: str | None = None
         self.rfd = self.wfd = -1
+        self.confinement: dict[str, dict[str, Any]] = {}
         self.issues: list[LoadIssue] = []
         self._good: list[Statement] = []
         self._loaded = False
+        self._scope: str | None = None  # the exercise the current copy of the loaded worker serves
+        self._generation = 0  # changes whenever objects constructed earlier stop existing
 
     # -- lifecycle -------------------------------------------------------------------------------------
     def __enter__(self) -> ProcessWorker:
@@ -125,41 +303,48 @@ class ProcessWorker:
         self.workdir = tempfile.mkdtemp(prefix="grader-worker-")
         down_r, down_w = os.pipe()  # grader -> worker
         up_r, up_w = os.pipe()  # worker -> grader
-        env = {
-            "PATH": "/usr/local/bin:/usr/bin:/bin",
-            "HOME": self.workdir,
-            "TMPDIR": self.workdir,
-            "LANG": "C.UTF-8",
-            "OMP_NUM_THREADS": "1",
-            "OPENBLAS_NUM_THREADS": "1",
-            "MKL_NUM_THREADS": "1",
-            "MPLBACKEND": "Agg",
+        status_r, status_w = os.pipe()  # supervisor -> grader: the worker's PID, then its wait status
+        config = {
+            "workdir": self.workdir,
+            "helpers": self.helpers,
+            "hidden": hidden_folders(),
+            "namespaces": self.namespaces,
+            "limits": self.limits.for_worker(),
         }
         try:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-I", _CHILD, str(down_r), str(up_w), self.helpers],
-                pass_fds=(down_r, up_w),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                cwd=self.workdir,
-                env=env,
-                start_new_session=True,
-                preexec_fn=_limit_child(self.limits.memory_mb, self.limits.cpu_seconds),
-            )
+            _fork_server().spawn(config, (down_r, up_w, status_w))
         except OSError as exc:
-            raise WorkerError(f"cannot start the worker process: {exc}") from exc
+            for fd in (down_w, up_r, status_r):
+                os.close(fd)
+            raise WorkerError(f"cannot start a worker process: {exc}") from exc
         finally:
-            os.close(down_r)
-            os.close(up_w)
-        self.rfd, self.wfd = up_r, down_w
+            for fd in (down_r, up_w, status_w):
+                os.close(fd)
+        self.rfd, self.wfd, self.status = up_r, down_w, _Status(status_r)
+        self.pid = self.status.pid(time.monotonic() + _START_SECONDS)
+        try:
+            hello = self._recv(time.monotonic() + _START_SECONDS)
+        except (TimeoutError, EOFError, _codec.CodecError) as exc:
+            code = self._kill()
+            raise WorkerError(f"the worker process did not start{_exit_reason(code)}: {exc!r}") from None
+        if isinstance(hello, dict) and "fatal" in hello:
+            self._kill()
+            raise WorkerError(f"the worker process did not start: {str(hello['fatal'])[:500]}")
+        report = hello.get("hello") if isinstance(hello, dict) else None
+        self.confinement = dict(report) if isinstance(report, dict) else {}
 
-    def _kill(self) -> None:
-        if self.proc is not None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
-            self.proc = None
+    def _kill(self) -> int | None:
+        """Kill the worker and everything it started; return its exit code when known."""
+        code, self._scope = None, None
+        self._generation += 1
+        if self.pid:
+            for kill in (os.killpg, os.kill):
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    kill(self.pid, signal.SIGKILL)
+            self.pid = 0
+        if self.status is not None:
+            code = self.status.exit_code(time.monotonic() + _START_SECONDS)
+            self.status = None
         for fd in (self.rfd, self.wfd):
             if fd >= 0:
                 os.close(fd)
@@ -167,13 +352,14 @@ class ProcessWorker:
         if self.workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
             self.workdir = None
+        return code
 
     def close(self) -> None:
         """Stop the worker and every process it started; remove its working directory."""
         self._kill()
 
     def _ensure(self) -> None:
-        if self.proc is not None:
+        if self.pid:
             return
         self._start()
         if not self._loaded:
@@ -188,13 +374,18 @@ class ProcessWorker:
 
     def _load_all(self) -> None:
         self._loaded = True
+        deadline = time.monotonic() + self.limits.load_seconds
         for st in self.statements:
+            if time.monotonic() > deadline:
+                message = f"not run: loading the notebook took more than {self.limits.load_seconds:g} s"
+                self.issues.append(LoadIssue(st.cell, st.line, message))
+                continue
             try:
                 self._exec(st)
                 self._good.append(st)
             except StudentFailure as exc:
                 self.issues.append(LoadIssue(st.cell, st.line, exc.message))
-                if self.proc is None:
+                if not self.pid:
                     self._start()
                     for good in self._good:
                         self._exec(good)
@@ -251,14 +442,20 @@ class ProcessWorker:
             self._kill()
             raise StudentTimeout(f"{what} did not finish within {seconds:g} s and was stopped") from None
         except (EOFError, BrokenPipeError, ConnectionResetError):
-            code = self.proc.poll() if self.proc else None
-            self._kill()
+            code = self._kill()
             raise StudentCrashed(f"{what} crashed the worker process{_exit_reason(code)}") from None
         except _codec.CodecError as exc:
             self._kill()
             raise BadReturn(f"{what} sent back something unreadable: {exc}") from None
 
     def _answer(self, reply: dict[str, Any], what: str) -> Any:
+        if "resumed" in reply:  # the copy serving a scope ended; the loaded worker answers again
+            ended_copy, self._scope = self._scope is not None, None
+            code = reply["resumed"]
+            if ended_copy:
+                reason = _exit_reason(os.waitstatus_to_exitcode(code) if isinstance(code, int) else None)
+                raise StudentCrashed(f"{what} crashed the worker process{reason}")
+            return CallResult(None, "")
         if "missing" in reply:
             raise MissingFunction(f"the notebook does not define {reply['missing']}()")
         if "exc" in reply:
@@ -272,7 +469,12 @@ class ProcessWorker:
                 frames=frames,
                 location=_format_frames(err.get("frames") or []),
             )
-        return CallResult(reply.get("ok"), str(reply.get("out") or ""))
+        out = str(reply.get("out") or "")
+        if "object" in reply:
+            return CallResult(ObjectRef(int(reply["object"]), str(reply.get("type")), self._generation), out)
+        if "method" in reply:
+            return CallResult(MethodRef(str(reply["method"])), out)
+        return CallResult(reply.get("ok"), out)
 
     @staticmethod
     def _callback(request: dict[str, Any], resolve: Resolver | None) -> dict[str, Any]:
@@ -298,18 +500,71 @@ class ProcessWorker:
         *,
         standins: Sequence[str] = (),
         resolve: Resolver | None = None,
+        scope: str | None = None,
+        target: ObjectRef | None = None,
     ) -> CallResult:
-        """Call ``name(*args, **kwargs)`` in the worker. Raises StudentFailure when that fails."""
+        """Call ``name(*args, **kwargs)`` in the worker. Raises StudentFailure when that fails.
+
+        Calls with a ``scope`` (an exercise's name) run in a copy of the loaded worker made for that
+        scope: what they change in the process does not reach calls of another scope.
+        """
         self._ensure()
+        if scope != self._scope:
+            self._enter(scope)
         request = {
             "op": "call",
             "name": name,
             "args": list(args),
             "kwargs": dict(kwargs or {}),
             "standins": list(standins),
+            "target": self._handle(target),
         }
-        result: CallResult = self._request(request, self.limits.call_seconds, resolve, what=f"{name}()")
+        allowed = set(standins)
+
+        def guarded(callee: str) -> Callable[..., Any]:
+            # a stand-in kept by student code from an earlier call must not reach the reference later
+            if resolve is None or callee not in allowed:
+                raise NameError(f"{callee} is not available during this call")
+            return resolve(callee)
+
+        result: CallResult = self._request(request, self.limits.call_seconds, guarded, what=f"{name}()")
         return result
+
+    def _handle(self, target: ObjectRef | None) -> int | None:
+        if target is None:
+            return None
+        if target.generation != self._generation:
+            raise StudentCrashed(
+                f"the {target.type_name} object no longer exists: the worker holding it ended after a failure"
+            )
+        return target.handle
+
+    def get_attribute(self, target: ObjectRef, name: str, *, scope: str | None = None) -> CallResult:
+        """Read ``target.name`` in the worker: the value, or a :class:`MethodRef` for a method."""
+        self._ensure()
+        if scope != self._scope:
+            self._enter(scope)
+        request = {"op": "get", "target": self._handle(target), "name": name}
+        result: CallResult = self._request(request, self.limits.call_seconds, None, what=f"reading .{name}")
+        return result
+
+    def set_attribute(self, target: ObjectRef, name: str, value: Any, *, scope: str | None = None) -> None:
+        """Set ``target.name = value`` in the worker."""
+        self._ensure()
+        if scope != self._scope:
+            self._enter(scope)
+        request = {"op": "set", "target": self._handle(target), "name": name, "value": value}
+        self._request(request, self.limits.call_seconds, None, what=f"setting .{name}")
+
+    def _enter(self, scope: str | None) -> None:
+        what = "the worker"
+        self._generation += 1
+        if self._scope is not None:
+            self._scope = None
+            self._request({"op": "end"}, self.limits.call_seconds, None, what=what)
+        if scope is not None:
+            self._request({"op": "fork"}, self.limits.call_seconds, None, what=what)
+            self._scope = scope
 
     def defined(self) -> list[str]:
         """Names of the functions and classes the notebook defined."""

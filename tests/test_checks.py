@@ -3,6 +3,7 @@ a student understands, on wrong input."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -22,6 +23,7 @@ from grader import (
     relative_error,
 )
 from grader._codec import Opaque
+from grader.checks import json_number, recording_details
 
 A = np.arange(6.0).reshape(2, 3)
 
@@ -242,3 +244,61 @@ def test_assert_gradient_tolerance_and_nan_reference() -> None:
     assert assert_gradient(NUMERIC * (1 + 1e-4), NUMERIC, "dx", tol=1e-3) == pytest.approx(5e-5, rel=1e-3)
     with fails("relative error nan"):
         assert_gradient(NUMERIC, np.where(NUMERIC > 20, np.nan, NUMERIC), "dx")
+
+
+# -- structured details for the reports ------------------------------------------------------------------
+
+
+def test_assert_close_details_locate_the_worst_entry_with_an_excerpt() -> None:
+    want = np.arange(60.0).reshape(3, 4, 5)
+    got = want.copy()
+    got[1, 3, 4] += 7.0
+    got[1, 2, 3] = np.nan
+    with pytest.raises(CheckFailed) as info:
+        assert_close(got, want, "a")
+    values = info.value.details["values"]  # type: ignore[index]
+    assert values["index"] == [1, 2, 3] and values["got"] == "nan" and values["expected"] == 33.0
+    assert (values["wrong"], values["size"], values["nans"], values["shape"]) == (2, 60, 1, [3, 4, 5])
+    window = values["window"]
+    assert window["origin"] == [1]  # the excerpt is a[1, rows, cols]
+    assert window["rows"] == [0, 1, 2, 3] and window["cols"] == [1, 2, 3, 4]
+    assert window["expected"][2][2] == 33.0 and window["got"][2][2] == "nan"
+    assert window["got"][3][3] == 46.0  # a[1, 3, 4] = 39 + 7
+    assert [row.count(True) for row in window["wrong"]] == [0, 0, 1, 1]
+    json.dumps(info.value.details, allow_nan=False)  # JSON-safe: no NaN literals
+
+
+def test_assert_close_details_of_vectors_and_scalars() -> None:
+    with pytest.raises(CheckFailed) as info:
+        assert_close(np.array([0.0, 1, 2, 9, 4, 5, 6]), np.arange(7.0), "v")
+    window = info.value.details["values"]["window"]  # type: ignore[index]
+    assert window["rows"] == [] and window["cols"] == [1, 2, 3, 4] and window["got"] == [[1.0, 2.0, 9.0, 4.0]]
+    with pytest.raises(CheckFailed) as info:
+        assert_close(np.float64(np.inf), 1.0, "s")
+    values = info.value.details["values"]  # type: ignore[index]
+    assert values["window"] is None and values["got"] == "inf" and values["index"] == []
+
+
+def test_assert_gradient_notes_every_comparison_while_recording() -> None:
+    numeric = np.array([1.0, 2.0, 3.0])
+    with recording_details() as noted:
+        assert_gradient(numeric * (1 + 1e-9), numeric, "dW")
+        with pytest.raises(CheckFailed) as info:
+            assert_gradient(numeric * 2, numeric, "db")
+    assert [(g["name"], g["passed"]) for g in noted["gradients"]] == [("dW", True), ("db", False)]
+    assert noted["gradients"][0]["relative_error"] < 1e-8
+    failed = info.value.details["gradients"][0]  # type: ignore[index]
+    assert failed["relative_error"] == pytest.approx(1 / 3, rel=1e-5)
+    assert (failed["index"], failed["expected"], failed["got"]) == ([2], 3.0, 6.0)
+    assert_gradient(numeric, numeric, "outside")  # no recording active: nothing is kept anywhere
+    assert [g["name"] for g in noted["gradients"]] == ["dW", "db"]
+
+
+def test_json_number() -> None:
+    assert [json_number(x) for x in (np.nan, np.inf, -np.inf, 1 / 3, np.float32(2))] == [
+        "nan",
+        "inf",
+        "-inf",
+        0.333333,
+        2.0,
+    ]

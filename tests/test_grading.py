@@ -136,3 +136,14 @@ def test_side_by_side_submissions_do_not_affect_each_other(tmp_path: Path) -> No
     statuses = {e["name"]: e["status"] for e in together[1]["exercises"]}  # type: ignore[attr-defined]
     assert statuses["rnn_cell_forward"] == "timeout" and statuses["rnn_forward"] == "missing"
     assert together[0]["score"] == 100 and together[3]["score"] < 100
+
+
+def test_messages_are_the_same_on_every_run(tmp_path: Path) -> None:
+    """A student's exception that shows a memory address gives the same message twice."""
+    notebook = nbformat.v4.new_notebook()
+    code = "def rnn_cell_forward(xt, a_prev, parameters):\n    raise ValueError(object())"
+    notebook.cells = [nbformat.v4.new_code_cell(code)]
+    path = tmp_path / "addr.ipynb"
+    nbformat.write(notebook, path)
+    one, two = (grade_notebook(path, RNN).exercises[0].checks[0].message for _ in range(2))
+    assert one == two and "ValueError: <object object at 0x…>" in one

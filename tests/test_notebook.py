@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 import textwrap
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +14,7 @@ import nbformat
 import pytest
 
 from grader.errors import NotebookError
-from grader.notebook import CellIssue, Source, read_notebook
+from grader.notebook import CellIssue, Source, extract, load_notebook, read_notebook
 
 DEF_F = "def f(x):\n    return x + 1"
 
@@ -259,3 +262,47 @@ def test_constants_built_from_dropped_demo_variables_are_left_out(tmp_path: Path
     )
     source = read(tmp_path, "import numpy as np", demo, kept_cell)
     assert [s.code for s in source.statements] == ["import numpy as np", *kept_cell.split("\n")]
+
+
+def test_zero_cells_is_a_notice_not_an_error(tmp_path: Path) -> None:
+    source = read(tmp_path)
+    assert source.statements == () and [i.message for i in source.issues] == [
+        "the notebook has no code cells"
+    ]
+    assert "no code cells" not in " ".join(i.message for i in read(tmp_path, DEF_F).issues)
+
+
+def test_duplicate_cell_ids_are_reported_once_and_the_cells_still_count(tmp_path: Path) -> None:
+    cells = [{"id": "same", "cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None}] * 3
+    cells = [
+        {**c, "source": text} for c, text in zip(cells, ["import numpy as np", DEF_F, "Y = 2"], strict=True)
+    ]
+    path = tmp_path / "dup.ipynb"
+    path.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}))
+    source = read_notebook(path)
+    assert [s.cell for s in source.statements] == [1, 2, 3]
+    [issue] = source.issues
+    assert issue.message.startswith("cell ids repeat in cells 2, 3;")
+    assert read(tmp_path, "import numpy as np", DEF_F).issues == ()  # unique ids: nothing to say
+
+
+def test_a_50_mb_notebook_of_images_is_read_without_holding_its_outputs(tmp_path: Path) -> None:
+    image = base64.b64encode(os.urandom(3 * 2**20)).decode()  # 4 MB of base64 per output
+    nb = nbformat.v4.new_notebook()
+    for _ in range(13):
+        cell = nbformat.v4.new_code_cell(DEF_F)
+        cell.outputs = [nbformat.v4.new_output("display_data", data={"image/png": image})]
+        nb.cells.append(cell)
+    path = tmp_path / "images.ipynb"
+    nbformat.write(nb, path)
+    size = path.stat().st_size
+    assert size > 50 * 10**6
+    tracemalloc.start()
+    try:
+        nb_read = load_notebook(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert all(cell.outputs == [] for cell in nb_read.cells)
+    assert peak < 4 * size  # the raw bytes, their text and the parsed JSON, briefly; never more
+    assert len(extract(nb_read).statements) == 13

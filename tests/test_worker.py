@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -11,7 +12,7 @@ import pytest
 
 from grader.errors import BadReturn, MissingFunction, StudentCrashed, StudentRaised, StudentTimeout
 from grader.notebook import Statement
-from grader.worker import Limits, LoadIssue, ProcessWorker
+from grader.worker import Limits, LoadIssue, MethodRef, ObjectRef, ProcessWorker
 
 LIMITS = Limits(call_seconds=1, statement_seconds=1)
 
@@ -29,7 +30,12 @@ CODE = [
     (6, 4, "def double_in_place(a):\n    a *= 2\n    return a"),
     (6, 7, "def environ():\n    return dict(os.environ)"),
     (6, 9, "def where():\n    return os.getpid(), os.getcwd()"),
-    (6, 11, "def spawn():\n    return subprocess.Popen(['sleep', '30']).pid"),
+    (
+        6,
+        11,
+        "def spawn(marker):\n"
+        "    return subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(30)', marker]).pid",
+    ),
     (7, 1, "def importer(name):\n    __import__(name)"),
     (7, 3, "def cyclic():\n    a = []\n    a.append(a)\n    return a"),
     (7, 7, "def helper_of_cycle():\n    a = []\n    a.append(a)\n    return helper(a)"),
@@ -72,6 +78,27 @@ def running(pid: int) -> bool:
             return f.read().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def processes_with(marker: str) -> list[int]:
+    """Live processes anywhere on the machine whose command line contains ``marker``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    if marker.encode() in f.read() and running(int(entry)):
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+def wait_until_gone(marker: str, seconds: float = 3.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return not processes_with(marker)
 
 
 def wait_until_stopped(pid: int, seconds: float = 3.0) -> bool:
@@ -164,12 +191,13 @@ def test_student_editing_its_input_does_not_change_the_callers_array(worker: Pro
 
 
 def test_timeout_then_next_call_works(worker: ProcessWorker) -> None:
-    pid, _ = worker.call("where", []).value
+    worker.call("add", [1, 1])
+    pid = worker.pid
     with pytest.raises(StudentTimeout, match=r"loop\(\) did not finish within 1 s"):
         worker.call("loop", [])
     assert wait_until_stopped(pid)
-    new_pid, _ = worker.call("where", []).value
-    assert new_pid != pid
+    worker.call("add", [1, 1])
+    assert worker.pid != pid
     assert worker.call("add", [2, 2]).value == 4  # the statements were replayed into the new worker
 
 
@@ -211,7 +239,8 @@ def test_parent_environment_is_not_inherited(
 
 def test_close_ends_the_process_and_removes_its_directory(make: Callable[..., ProcessWorker]) -> None:
     w = make(CODE)
-    pid, cwd = w.call("where", []).value
+    _, cwd = w.call("where", []).value
+    pid = w.pid
     assert running(pid) and os.path.isdir(cwd)
     w.close()
     with pytest.raises(ProcessLookupError):
@@ -221,7 +250,144 @@ def test_close_ends_the_process_and_removes_its_directory(make: Callable[..., Pr
 
 def test_close_stops_processes_the_student_started(make: Callable[..., ProcessWorker]) -> None:
     w = make(CODE)
-    child = w.call("spawn", []).value
-    assert running(child)
+    marker = f"grader-test-{uuid.uuid4()}"
+    w.call("spawn", [marker])
+    assert processes_with(marker)
     w.close()
-    assert wait_until_stopped(child)
+    assert wait_until_gone(marker)
+
+
+SCOPED = [
+    (1, 1, "import numpy as np\nimport builtins, os\nSTATE = []"),
+    (
+        2,
+        1,
+        "def sabotage():\n"
+        "    np.tanh = lambda x: 0\n"
+        "    STATE.append(1)\n"
+        "    return len(STATE)\n"
+        "\n"
+        "def wreck():\n"
+        "    builtins.isinstance = lambda *a: True",
+    ),
+    (3, 1, "def honest(x):\n    return np.tanh(x), len(STATE), isinstance(x, str)"),
+    (4, 1, "def vanish():\n    os._exit(0)"),
+]
+
+
+def test_each_scope_gets_its_own_copy_of_the_loaded_worker(make: Callable[..., ProcessWorker]) -> None:
+    w = make(SCOPED)
+    assert w.call("sabotage", [], scope="one").value == 1
+    assert w.call("sabotage", [], scope="one").value == 2  # the same copy within a scope
+    with pytest.raises(StudentCrashed):  # the copy cannot even send its answer any more
+        w.call("wreck", [], scope="one")
+    value, state, claims_str = w.call("honest", [0.5], scope="two").value
+    assert value == pytest.approx(np.tanh(0.5)) and state == 0 and claims_str is False
+    assert w.call("sabotage", [], scope="one").value == 1  # a new copy when the scope comes back
+
+
+def test_a_copy_that_exits_is_a_crash_and_the_next_scope_is_unharmed(
+    make: Callable[..., ProcessWorker],
+) -> None:
+    w = make(SCOPED)
+    pid = w.call("sabotage", [], scope="one") and w.pid
+    with pytest.raises(StudentCrashed, match="exited with status 0"):
+        w.call("vanish", [], scope="one")
+    assert w.pid == pid  # only the copy ended; the loaded worker was not restarted
+    assert w.call("honest", [0.0], scope="two").value[1] == 0
+    assert w.call("sabotage", [], scope="one").value == 1
+
+
+def test_without_namespaces_the_fallbacks_still_clean_up_and_say_what_is_missing() -> None:
+    marker = f"grader-test-{uuid.uuid4()}"
+    code = [
+        (1, 1, "import os, subprocess, sys"),
+        (
+            2,
+            1,
+            "def daemon(marker):\n"
+            "    if os.fork() == 0:\n"
+            "        os.setsid()\n"
+            "        subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(30)', marker])\n"
+            "        os._exit(0)\n"
+            "    return os.getpid() != 1",
+        ),
+    ]
+    with ProcessWorker(statements(code), limits=LIMITS, namespaces=False) as w:
+        assert w.call("daemon", [marker]).value is True  # no PID namespace: not PID 1
+        assert wait_until_present(marker)
+        assert w.confinement["network"]["active"] is False
+        assert w.confinement["landlock"]["active"] is True
+    assert wait_until_gone(marker)
+
+
+def wait_until_present(marker: str, seconds: float = 3.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return bool(processes_with(marker))
+
+
+def test_loading_has_a_time_budget_of_its_own() -> None:
+    endless = "while True:\n    pass"
+    code = [(1, 1, endless), (2, 1, endless), (3, 1, endless), (4, 1, "def f():\n    return 1")]
+    limits = Limits(call_seconds=1, statement_seconds=1, load_seconds=1.5)
+    with ProcessWorker(statements(code), limits=limits) as w:
+        issues = w.load()
+        assert [i.cell for i in issues] == [1, 2, 3, 4]
+        assert "did not finish within 1 s" in issues[0].message
+        assert all(
+            i.message.startswith("not run: loading the notebook took more than 1.5 s") for i in issues[2:]
+        )
+
+
+def test_returned_values_are_bounded_in_size() -> None:
+    code = [(1, 1, "import numpy as np"), (2, 1, "def big(n):\n    return np.zeros(n)")]
+    with ProcessWorker(statements(code), limits=Limits(return_mb=1)) as w:
+        assert w.call("big", [1000]).value.shape == (1000,)
+        with pytest.raises(BadReturn, match="cannot be checked"):
+            w.call("big", [2**18])  # 2 MB
+        assert w.call("big", [10]).value.shape == (10,)
+
+
+CLASSES = [
+    (1, 1, "import numpy as np"),
+    (
+        2,
+        1,
+        "class Layer:\n"
+        "    def __init__(self, n, scale=1.0):\n"
+        "        self.W = np.ones((n, n)) * scale\n"
+        "        self.calls = 0\n"
+        "    def forward(self, x):\n"
+        "        self.calls += 1\n"
+        "        return self.W @ x\n"
+        "    def child(self):\n"
+        "        return Layer(1)\n"
+        "\n"
+        "class Broken:\n"
+        "    def __init__(self):\n"
+        "        raise ValueError('no')",
+    ),
+]
+
+
+def test_objects_are_built_used_and_read_through_the_worker(make: Callable[..., ProcessWorker]) -> None:
+    w = make(CLASSES)
+    ref = w.call("Layer", [2], {"scale": 2.0}, scope="a").value
+    assert isinstance(ref, ObjectRef) and ref.type_name == "Layer"
+    np.testing.assert_array_equal(w.get_attribute(ref, "W", scope="a").value, np.full((2, 2), 2.0))
+    w.set_attribute(ref, "W", np.eye(2), scope="a")
+    np.testing.assert_array_equal(
+        w.call("forward", [np.array([3.0, 4.0])], scope="a", target=ref).value, [3, 4]
+    )
+    assert w.get_attribute(ref, "calls", scope="a").value == 1  # state kept between calls
+    assert w.get_attribute(ref, "forward", scope="a").value == MethodRef("forward")
+    assert w.call("child", [], scope="a", target=ref).value.type_name == "Layer"  # not a constructor call
+    with pytest.raises(StudentRaised, match="AttributeError"):
+        w.get_attribute(ref, "missing", scope="a")
+    with pytest.raises(StudentRaised, match="ValueError: no"):
+        w.call("Broken", [], scope="a")
+    w.call("Layer", [1], scope="b")
+    with pytest.raises(StudentCrashed, match="the Layer object no longer exists"):
+        w.get_attribute(ref, "W", scope="b")  # it lived in the copy of scope "a"

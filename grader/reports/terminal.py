@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ..result import SubmissionResult
 
@@ -14,7 +15,9 @@ def _fmt(x: float) -> str:
 
 
 def render_table(results: Sequence[SubmissionResult], *, details: bool = True) -> str:
-    """One row per submission; with ``details`` and a single submission, one row per exercise too."""
+    """One row per submission; with ``details`` and a single submission, one row per exercise too.
+
+    A hidden check's message is never printed: the output of a CI run is often what the student sees."""
     lines: list[str] = []
     if details and len(results) == 1:
         result = results[0]
@@ -22,15 +25,26 @@ def render_table(results: Sequence[SubmissionResult], *, details: bool = True) -
         lines.append(f"{result.submission}  ({result.assignment or 'no assignment'})")
         for ex in result.exercises:
             lines.append(f"  {ex.name:<{width}}  {_fmt(ex.score):>5} / {_fmt(ex.max_score):<5} {ex.status}")
-            failed = [c for c in ex.checks if not c.passed]
+            failed = [
+                c if c.visibility == "visible" else replace(c, message="hidden check", details=None)
+                for c in ex.checks
+                if not c.passed
+            ]
             messages = {c.message for c in failed}
-            if len(failed) > 1 and len(messages) == 1:
+            if len(failed) > 1 and len(messages) == 1 and all(c.visibility != "hidden" for c in failed):
                 lines.append(
                     f"  {'':<{width}}    x all {len(failed)} failed checks: {failed[0].message[:150]}"
                 )
+                if failed[0].hint:
+                    lines.append(f"  {'':<{width}}      hint: {failed[0].hint[:200]}")
                 continue
             for check in failed:
+                if check.visibility == "hidden":  # its message may name expected values
+                    lines.append(f"  {'':<{width}}    x {check.name}: a hidden check")
+                    continue
                 lines.append(f"  {'':<{width}}    x {check.name}: {check.message[:150]}")
+                if check.hint:
+                    lines.append(f"  {'':<{width}}      hint: {check.hint[:200]}")
         lines.append(f"  {'total':<{width}}  {_fmt(result.score):>5} / {_fmt(result.max_score):<5}")
         if result.error:
             lines.append(f"  error: {result.error}")

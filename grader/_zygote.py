@@ -1,0 +1,113 @@
+"""The warm parent: a process with numpy loaded that forks one worker per request.
+
+Started by :mod:`grader.worker` as ``python -I _zygote.py CONTROL_FD`` with a scrubbed environment. It
+never runs student code itself. For each request on the control socket (a JSON config plus three file
+descriptors: the worker's read and write ends and a status pipe) it forks a *supervisor*, which
+
+1. isolates itself (namespaces, private working directory, hidden sources: :func:`_sandbox.isolate`),
+2. forks the *worker* (PID 1 of the new PID namespace when there is one), which confines itself further
+   and serves requests (:func:`_child.serve`),
+3. reports the worker's PID on the status pipe, waits for it to end, kills anything it left behind, and
+   reports its wait status.
+
+The zygote ends when the grading process closes the control socket; its supervisors and their workers
+die with it (parent-death signals).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import json
+import os
+import signal
+import socket
+import sys
+from typing import Any
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, _HERE)
+import _child  # noqa: E402
+import _sandbox  # noqa: E402
+
+sys.path.remove(_HERE)
+
+
+def _supervise(config: dict[str, Any], rfd: int, wfd: int, status_fd: int) -> None:
+    os.setsid()
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    ctypes.CDLL(None).prctl(_sandbox.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    workdir = str(config["workdir"])
+    limits = {str(k): int(v) for k, v in config["limits"].items()}
+    hidden = [str(p) for p in config["hidden"]]
+    # every copy of the grader's packages on this Python's own import path too (an installed copy
+    # beside a source checkout, say)
+    hidden += [
+        os.path.join(p, n) for p in sys.path if p for n in _child.BLOCKED if os.path.isdir(os.path.join(p, n))
+    ]
+    report = _sandbox.isolate(
+        workdir, str(config["helpers"]), hidden, limits["file_mb"], namespaces=bool(config["namespaces"])
+    )
+    pid = os.fork()
+    if pid == 0:
+        os.close(status_fd)
+        try:
+            _child.serve(rfd, wfd, workdir, limits, report, hidden)
+        finally:
+            os._exit(0)
+    os.close(rfd)
+    os.close(wfd)
+    os.write(status_fd, json.dumps({"pid": pid}).encode() + b"\n")
+    _, status = os.waitpid(pid, 0)
+    _kill_leftovers()
+    os.write(status_fd, json.dumps({"status": status}).encode() + b"\n")
+
+
+def _kill_leftovers() -> None:
+    """Without a PID namespace, orphans of the worker come to this subreaper: end them all."""
+    for _ in range(100):
+        children = []
+        with contextlib.suppress(OSError):
+            for task in os.listdir("/proc/self/task"):
+                with open(f"/proc/self/task/{task}/children") as handle:
+                    children += [int(p) for p in handle.read().split()]
+        for child in children:
+            with contextlib.suppress(OSError):
+                os.kill(child, signal.SIGKILL)
+        try:
+            while os.waitpid(-1, os.WNOHANG)[0]:
+                pass
+        except ChildProcessError:
+            return
+        if not children:
+            return
+
+
+def main() -> None:
+    control = socket.socket(fileno=int(sys.argv[1]))
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # supervisors are reaped by the kernel
+    control.sendall(b"ready")
+    while True:
+        try:
+            message, fds, _, _ = socket.recv_fds(control, 1 << 16, 3)
+        except OSError:
+            return
+        if not message:
+            return
+        if len(fds) != 3:
+            for fd in fds:
+                os.close(fd)
+            continue
+        pid = os.fork()
+        if pid == 0:
+            control.close()
+            try:
+                _supervise(json.loads(message), *fds)
+            finally:
+                os._exit(0)
+        for fd in fds:
+            os.close(fd)
+
+
+if __name__ == "__main__":
+    main()

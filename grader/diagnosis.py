@@ -1,0 +1,458 @@
+"""Stage 4: diagnosis. Say which mistake is behind a failed check, not only that it failed.
+
+An assignment keeps a catalog of known mistakes: mutants of the reference, each with a one-line
+description in a student's words, written in ``exercises/<assignment>/mistakes.py`` (or a package
+``mistakes/`` with one module per exercise)::
+
+    from grader import mistake
+    from reference.rnn_step_by_step import np, softmax
+
+    @mistake("rnn_cell_forward", "I left the bias ba out of a_next")
+    def no_bias(xt, a_prev, parameters):
+        a_next = np.tanh(parameters["Wax"] @ xt + parameters["Waa"] @ a_prev)
+        ...
+
+A mutant has the reference function's signature, and may use the reference module's names only (numpy
+as ``np``, ``softmax``, the reference cell functions a sequence mutant calls): ``grader validate`` runs it
+as a submission in the worker, where only those names exist.
+
+When a check fails, :class:`Diagnoser` looks at the calls the check made to the student's function: when
+the student's result matches a mutant's on the same inputs, that mutant's description is the hint.
+Otherwise it looks for what real notebooks get wrong (a missing or misspelled function, a variable read
+from the notebook instead of the arguments, the unfilled template, the wrong number of returned values,
+misspelled keys) and, failing that, for where the result goes wrong (:mod:`grader._clues`).
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import difflib
+import importlib
+import inspect
+import pkgutil
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from types import FunctionType, ModuleType
+from typing import Any
+
+import numpy as np
+
+from . import _codec
+from ._clues import locate, return_names
+from .checks import CheckFailed
+from .errors import MissingFunction, StudentFailure, StudentRaised
+from .notebook import Source
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A known mistake: a mutant of the reference ``exercise`` and what the student did, in their words."""
+
+    exercise: str
+    description: str
+    function: Callable[..., Any]
+
+    @property
+    def name(self) -> str:
+        return str(getattr(self.function, "__name__", "mutant"))
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.function(*args, **kwargs)
+
+
+def mistake(exercise: str, description: str) -> Callable[[Callable[..., Any]], Mistake]:
+    """Decorator: ``@mistake("rnn_cell_forward", "I left the bias ba out of a_next")`` on a mutant."""
+
+    def wrap(function: Callable[..., Any]) -> Mistake:
+        return Mistake(exercise, " ".join(description.split()), function)
+
+    return wrap
+
+
+def load_catalog(assignment: str) -> dict[str, tuple[Mistake, ...]]:
+    """The mistakes of an assignment, by exercise, in the order they are written. Empty without a catalog."""
+    try:
+        root = importlib.import_module(f"exercises.{assignment}.mistakes")
+    except ModuleNotFoundError as exc:
+        if exc.name not in (f"exercises.{assignment}.mistakes", f"exercises.{assignment}"):
+            raise
+        return {}
+    modules = [root]
+    if hasattr(root, "__path__"):
+        for info in sorted(pkgutil.iter_modules(root.__path__), key=lambda i: i.name):
+            modules.append(importlib.import_module(f"{root.__name__}.{info.name}"))
+    found: dict[str, list[Mistake]] = {}
+    for module in modules:
+        for value in vars(module).values():
+            if isinstance(value, Mistake):
+                found.setdefault(value.exercise, []).append(value)
+    return {name: tuple(items) for name, items in found.items()}
+
+
+# -- comparing results ----------------------------------------------------------------------------------
+
+
+def leaves(value: Any) -> tuple[dict[tuple[Any, ...], Any], frozenset[tuple[Any, ...]]]:
+    """The values inside nested tuples, lists and dicts by path, and which paths are the same object."""
+    found: dict[tuple[Any, ...], Any] = {}
+    first: dict[int, tuple[Any, ...]] = {}
+    aliases: set[tuple[Any, ...]] = set()
+    stack: set[int] = set()
+
+    def walk(item: Any, path: tuple[Any, ...]) -> None:
+        if isinstance(item, (tuple, list, dict, np.ndarray)):
+            if id(item) in first:
+                aliases.add((first[id(item)], path))
+            else:
+                first[id(item)] = path
+        if isinstance(item, (tuple, list, dict)):
+            if id(item) in stack or len(path) > 16:
+                return
+            stack.add(id(item))
+            pairs = item.items() if isinstance(item, dict) else enumerate(item)
+            for key, child in pairs:
+                walk(child, (*path, key if isinstance(key, (int, str)) else repr(key)))
+            stack.discard(id(item))
+        else:
+            found[path] = item
+
+    walk(value, ())
+    return found, frozenset(aliases)
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal values: arrays and numbers by shape and allclose, anything else by type and equality."""
+    numeric = (np.ndarray, int, float, np.number)
+    if (
+        isinstance(a, numeric)
+        and isinstance(b, numeric)
+        and not isinstance(a, bool)
+        and not isinstance(b, bool)
+    ):
+        x, y = np.asarray(a), np.asarray(b)
+        if x.dtype.kind not in "biuf" or y.dtype.kind not in "biuf" or x.shape != y.shape:
+            return x.shape == y.shape and bool(np.array_equal(x, y))
+        return bool(np.allclose(x, y, rtol=1e-5, atol=1e-8, equal_nan=True))
+    return type(a) is type(b) and bool(a == b)
+
+
+def explains(student: Any, mutant: Any, reference: Any) -> bool | None:
+    """Does the mutant's result explain the student's? None when the mutant is not told apart here.
+
+    True when the student's result equals the mutant's wherever both have a value, differs from the
+    reference nowhere the mutant does not, and the mutant differs from the reference somewhere.
+    """
+    s, s_alias = leaves(student)
+    m, m_alias = leaves(mutant)
+    r, r_alias = leaves(reference)
+    distinct = False
+    for path in s.keys() & m.keys():
+        if not same(s[path], m[path]):
+            return False
+        if path not in r or not same(m[path], r[path]):
+            distinct = True
+    for path in s.keys() - m.keys():
+        if path in r:  # the student has a value the mutant leaves out
+            return False
+    if r.keys() - m.keys():
+        distinct = True
+    shared = m_alias - r_alias
+    if not distinct and shared:  # a mutant that differs only in what it shares (s = v) is judged on that
+        if not shared <= s_alias:
+            return False
+        distinct = True
+    return True if distinct else None
+
+
+# -- the calls a check made ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call a check made to the student's function, and what came back."""
+
+    name: str
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    value: Any = None
+    failure: StudentFailure | None = None
+    uses: tuple[str, ...] = ()  # functions the reference stood in for, through the worker's boundary
+    key: bytes = b""  # identifies the function and arguments (the same inputs give the same key)
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy through the codec: what the student received, fresh for every run."""
+    return _codec.decode(_codec.encode(value))
+
+
+@dataclass
+class _Run:
+    value: Any = None
+    error: tuple[str, str] | None = None
+
+
+def _run(function: Callable[..., Any], call: Call, reference: ModuleType) -> _Run:
+    """Run a mutant or the reference as the worker runs the student's function: on copies of the inputs,
+    with the stand-ins for ``call.uses`` receiving and returning copies too."""
+    if call.uses and isinstance(function, FunctionType):
+        names = dict(function.__globals__)
+        for name in call.uses:
+            names[name] = _standin(getattr(reference, name))
+        function = FunctionType(function.__code__, names, function.__name__, function.__defaults__)
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            return _Run(_copy(function(*_copy(list(call.args)), **_copy(call.kwargs))))
+    except Exception as exc:
+        return _Run(error=(type(exc).__name__, str(exc)))
+
+
+def _standin(function: Callable[..., Any]) -> Callable[..., Any]:
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return _copy(function(*_copy(list(args)), **_copy(kwargs)))
+
+    return call
+
+
+@dataclass
+class Diagnoser:
+    """Finds the hint for a failed check from the calls it made. Mutants and the reference run here."""
+
+    reference: ModuleType
+    catalog: dict[str, tuple[Mistake, ...]] = field(default_factory=dict)
+    source: Source | None = None
+    errors: list[str] = field(default_factory=list)  # diagnoses that failed on an odd result
+    _runs: dict[tuple[str, bytes], _Run] = field(default_factory=dict)
+
+    def hint(self, exercise: str, calls: Sequence[Call], failure: BaseException | None) -> str | None:
+        if isinstance(failure, MissingFunction):
+            return self._missing(exercise)
+        mine = [c for c in calls if c.name == exercise]
+        if not mine:
+            return None
+        last = mine[-1]
+        known = self._notebook_variables(exercise, last) or self.match(exercise, mine)
+        if known:  # a variable of the notebook read in place of an argument comes first: it is the cause
+            return known
+        if isinstance(failure, StudentRaised) or isinstance(last.failure, StudentRaised):
+            raised = failure if isinstance(failure, StudentRaised) else last.failure
+            assert isinstance(raised, StudentRaised)
+            return self._raised(exercise, raised, last)
+        if last.failure is not None:
+            return None
+        reference = self._reference_run(exercise, last)
+        if reference.error is not None:
+            return None
+        return self._structure(exercise, last.value, reference.value, failure) or locate(
+            last.value, reference.value, return_names(getattr(self.reference, exercise))
+        )
+
+    # -- the catalog -----------------------------------------------------------------------------------
+    def match(self, exercise: str, calls: Sequence[Call]) -> str | None:
+        """The description of every mutant that explains all the calls; None when none does."""
+        found = []
+        for mutant in self.catalog.get(exercise, ()):
+            verdicts = [self._explains(mutant, call, exercise) for call in calls]
+            if False not in verdicts and True in verdicts:
+                found.append(mutant.description)
+        if not found:
+            return None
+        if len(found) == 1:
+            return f"your result is exactly what this mistake gives: “{found[0]}”"
+        return "your result is exactly what one of these mistakes gives: " + "; or ".join(
+            f"“{d}”" for d in found
+        )
+
+    def _explains(self, mutant: Mistake, call: Call, exercise: str) -> bool | None:
+        ran, ref = self._cached(mutant.function, mutant.name, call), self._reference_run(exercise, call)
+        if isinstance(call.failure, StudentRaised):
+            if ref.error is not None or ran.error is None:
+                return False if ran.error is None and ref.error is None else None
+            return (call.failure.exc_type, call.failure.exc_message) == ran.error
+        if call.failure is not None or ran.error is not None or ref.error is not None:
+            return False
+        return explains(call.value, ran.value, ref.value)
+
+    def _reference_run(self, exercise: str, call: Call) -> _Run:
+        return self._cached(getattr(self.reference, exercise), f"reference.{exercise}", call)
+
+    def _cached(self, function: Callable[..., Any], label: str, call: Call) -> _Run:
+        key = (label, call.key or f"{id(call.args)} {id(call.kwargs)}".encode())
+        if key not in self._runs:
+            self._runs[key] = _run(function, call, self.reference)
+        return self._runs[key]
+
+    # -- what notebooks get wrong ------------------------------------------------------------------------
+    def _missing(self, exercise: str) -> str | None:
+        if self.source is None:
+            return None
+        for issue in self.source.issues:
+            if exercise in issue.lost:
+                return f"{exercise} is in cell {issue.cell}, which has an error at line {issue.line}: fix it"
+        names = sorted(self.source.definitions) or sorted(self.source.top_level_names)
+        close = difflib.get_close_matches(exercise, names, n=1, cutoff=0.75)
+        if close:
+            where = self.source.definitions.get(close[0])
+            cell = f" (cell {where.cell})" if where else ""
+            return f"the notebook defines `{close[0]}`{cell}: did you mean `{exercise}`?"
+        return f"no cell defines `def {exercise}(...)`: check the name and that the cell is in the notebook"
+
+    def _raised(self, exercise: str, failure: StudentRaised, call: Call) -> str | None:
+        if self.source is None:
+            return None
+        if failure.exc_type in ("NameError", "UnboundLocalError"):
+            name = failure.exc_message.split("'")[1] if failure.exc_message.count("'") >= 2 else ""
+            cell = self.source.skipped.get(name)
+            if cell is not None:
+                instead = self._instead(exercise, name, call)
+                return f"{exercise} reads `{name}`, which is set in cell {cell}, {instead}"
+        return self._failing_line(failure)
+
+    def _failing_line(self, failure: StudentRaised) -> str | None:
+        """Quote the student's line that raised, with what the error usually means."""
+        if not failure.frames or self.source is None:
+            return None
+        filename, line, _ = failure.frames[-1]
+        try:
+            cell = int(str(filename).strip("<>").split()[-1])
+        except ValueError:
+            return None
+        for statement in self.source.statements:
+            lines = statement.code.split("\n")
+            if statement.cell == cell and statement.line <= int(line) < statement.line + len(lines):
+                text = lines[int(line) - statement.line].strip()
+                meaning = _MEANINGS.get(failure.exc_type, "")
+                if failure.exc_type == "ValueError" and "shape" not in failure.exc_message:
+                    meaning = ""
+                return f"{failure.exc_type} in cell {cell}, line {line}: `{text[:120]}`{meaning}"
+        return None
+
+    def _instead(self, exercise: str, name: str, call: Call) -> str:
+        params = list(inspect.signature(getattr(self.reference, exercise)).parameters)
+        for param, arg in zip(params, call.args, strict=False):
+            if isinstance(arg, dict) and name in arg:
+                return f'not from `{param}` (use {param}["{name}"])'
+        return "not from its arguments (grading calls the function on other inputs)"
+
+    def _notebook_variables(self, exercise: str, call: Call) -> str | None:
+        """A function that reads a variable set at the notebook's top level instead of its arguments."""
+        if self.source is None or exercise not in self.source.definitions:
+            return None
+        kept = {n: st.cell for st in self.source.statements if _is_assignment(st.code) for n in st.defines}
+        for name in globals_read(self.source.definitions[exercise].code):
+            if name in kept and name not in self.source.definitions:
+                return (
+                    f"{exercise} reads `{name}`, which is set in cell {kept[name]}, "
+                    f"{self._instead(exercise, name, call)}"
+                )
+        return None
+
+    def _structure(
+        self, exercise: str, value: Any, reference: Any, failure: BaseException | None
+    ) -> str | None:
+        """The unfilled template, the wrong number of returned values, misspelled keys."""
+        code = (
+            self.source.definitions[exercise].code
+            if self.source and exercise in self.source.definitions
+            else ""
+        )
+        names = return_names(getattr(self.reference, exercise))
+        if value is None:
+            if code and not _returns_value(code):
+                return f"{exercise} has no `return` with a value, so it returns None"
+            return f"{exercise} returns None: is it still the template?"
+        found, _ = leaves(value)
+        nones = [path for path, v in found.items() if v is None]
+        if nones and not any(v is None for v in leaves(reference)[0].values()):
+            labels = [names.label(p) for p in nones[:3]]
+            still = [lab for lab in labels if f"{lab} = None" in code]
+            verb = "is" if len(labels) == 1 else "are"
+            if still:
+                return (
+                    f"{', '.join(still)} {verb} still None, as in the template: "
+                    f"replace `{still[0]} = None` with your code"
+                )
+            return f"{', '.join(labels)} {verb} None: is part of it still the template?"
+        counted = isinstance(failure, CheckFailed) and "should return" in failure.message
+        if counted and isinstance(reference, tuple) and isinstance(value, (tuple, list)):
+            return self._count(value, reference, names)
+        if isinstance(reference, dict) and isinstance(value, dict) and set(value) != set(reference):
+            missing = [k for k in reference if k not in value]
+            extra = [str(k) for k in value if k not in reference]
+            for key in missing:
+                close = difflib.get_close_matches(str(key), extra, n=1, cutoff=0.6)
+                if close:
+                    return f"`{close[0]}`: did you mean `{key}`?"
+            if missing:
+                return f"the dict has no key {', '.join(f'`{k}`' for k in missing[:3])}"
+        return None
+
+    @staticmethod
+    def _count(value: Sequence[Any], reference: tuple[Any, ...], names: Any) -> str:
+        wanted = [names.label((i,)) for i in range(len(reference))]
+        got = []
+        for item in value:
+            got.append(next((wanted[i] for i, ref in enumerate(reference) if _equal(item, ref)), None))
+        told = f"it returns {len(value)} values; the exercise asks for {len(reference)}: {', '.join(wanted)}"
+        if all(got):
+            lost = [w for w in wanted if w not in got]
+            return f"{told} (yours are {', '.join(str(g) for g in got)}; {', '.join(lost) or 'none'} missing)"
+        return told
+
+
+_MEANINGS = {
+    "ValueError": ": check the shapes of the arrays on that line (a missing or extra transpose?)",
+    "KeyError": ": that key is not in the dict (check how the key is built)",
+    "IndexError": ": an index is past the end (check the loop bounds)",
+    "ZeroDivisionError": "",
+    "TypeError": ": a value on that line is not of the type the operation needs",
+}
+
+
+def _equal(a: Any, b: Any) -> bool:
+    x, _ = leaves(a)
+    y, _ = leaves(b)
+    return x.keys() == y.keys() and all(same(x[k], y[k]) for k in x)
+
+
+def _is_assignment(code: str) -> bool:
+    try:
+        body = ast.parse(code).body
+    except SyntaxError:
+        return False
+    return bool(body) and isinstance(body[0], (ast.Assign, ast.AnnAssign))
+
+
+def _returns_value(code: str) -> bool:
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return True
+    return any(isinstance(n, ast.Return) and n.value is not None for n in ast.walk(tree))
+
+
+def globals_read(code: str) -> list[str]:
+    """Names the function defined in ``code`` reads but neither takes nor assigns (in order of first use)."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
+    func = next((n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
+    if func is None:
+        return []
+    bound = {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}
+    for node in ast.walk(func):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            bound.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node is not func:
+            bound.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound.update((a.asname or a.name).split(".")[0] for a in node.names)
+    read: list[str] = []
+    for node in (n for statement in func.body for n in ast.walk(statement)):  # not the defaults
+        name = node.id if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) else ""
+        if name and name not in bound and name not in read and not hasattr(builtins, name):
+            read.append(name)
+    return read
