@@ -26,6 +26,7 @@ from .reports import (
 )
 from .result import SubmissionResult
 from .validation import validate
+from .worker import prestart
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -204,6 +205,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command in ("run", "check", "validate"):
+        prestart()  # the warm worker parent loads numpy while the suites are collected
     commands = {
         "run": cmd_run,
         "check": cmd_check,
