@@ -300,6 +300,13 @@ class Diagnoser:
         return f"no cell defines `def {exercise}(...)`: check the name and that the cell is in the notebook"
 
     def _raised(self, exercise: str, failure: StudentRaised, call: Call) -> str | None:
+        if failure.exc_type == "NotImplementedError":  # the released notebook's placeholder, still there
+            raised_in = str(failure.frames[-1][0]).strip("<>").split()[-1] if failure.frames else ""
+            where = f" in cell {raised_in}" if raised_in.isdigit() else ""
+            return (
+                f"{exercise} is not written yet: replace `# YOUR CODE HERE` and the "
+                f"`raise NotImplementedError(...)` line{where} with your code"
+            )
         if self.source is None:
             return None
         if failure.exc_type in ("NameError", "UnboundLocalError"):
