@@ -303,6 +303,8 @@ class Diagnoser:
                 f"“{d}”" for d in found
             )
         raised = failure if isinstance(failure, StudentRaised) else None
+        if raised is not None and raised.exc_type == "NotImplementedError":  # a placeholder still there
+            return self._raised(exercise, raised, calls[-1]) if calls else None
         return self._failing_line(raised) if raised is not None else None
 
     def _explains_life(self, cls: Any, label: str, life: list[Call], exercise: str) -> bool | None:
