@@ -6,7 +6,9 @@ What an instructor imports to write a graded suite::
 
 ``exercise(name, uses=(...))`` marks a suite module (``pytestmark = exercise("rnn_forward",
 uses=("rnn_cell_forward",))``); ``points(n)`` and ``hidden`` mark its tests; ``@mistake(name,
-description)`` marks a known mistake (a mutant of the reference) in the assignment's catalog.
+description)`` marks a known mistake (a mutant of the reference) in the assignment's catalog. Every
+name of ``__all__`` below is part of this API; ``docs/authoring.md`` walks through writing an exercise
+(``grader new`` scaffolds one, ``grader validate`` checks it, ``grader release`` writes the student notebook).
 
 What a student imports in a notebook::
 
@@ -16,7 +18,7 @@ What a student imports in a notebook::
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+import typing
 
 import pytest
 
@@ -35,7 +37,7 @@ from .checks import (
 from .diagnosis import Mistake, mistake
 from .feedback import check
 
-_T = TypeVar("_T")
+_T = typing.TypeVar("_T")
 
 
 # Markers are made when used, not at import, so that importing grader under --strict-markers is safe.
@@ -51,7 +53,7 @@ def points(value: float) -> pytest.MarkDecorator:
 
 def hidden(test: _T) -> _T:
     """A check whose message is not shown to students (``@hidden``)."""
-    marked: Any = pytest.mark.hidden(test)
+    marked: typing.Any = pytest.mark.hidden(test)
     return marked  # type: ignore[no-any-return]
 
 

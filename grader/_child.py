@@ -235,6 +235,7 @@ class Worker:
         if pid == 0:
             return {"ok": None}
         _, status = os.waitpid(pid, 0)
+        _sandbox.kill_strays()  # what the copy started (processes, daemons) ends with it
         self.out.take()
         return {"resumed": status}
 
@@ -276,6 +277,7 @@ def serve(
 ) -> None:
     """Confine this process, then answer requests until the grading process says ``exit`` or goes away."""
     os.setsid()
+    _sandbox.become_subreaper()
     try:
         report = _sandbox.confine(workdir, limits, report, hidden)
     except Exception as exc:  # a bug or a platform surprise: say what it was instead of vanishing

@@ -38,7 +38,8 @@ MS_BIND, MS_REC, MS_PRIVATE = 1 << 12, 1 << 14, 1 << 18
 PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_SECUREBITS, PR_SET_CHILD_SUBREAPER = 1, 24, 28, 36
 PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 38, 47, 4
 _SECURE_NOROOT_LOCKED = 0b10_1111  # no root privileges on exec, no setuid fix-up, keep-caps locked off
-NOBODY = 65534
+WORKER_UID_BASE = 100_000  # a worker started as root runs as its own user: WORKER_UID_BASE + supervisor PID
+_worker_uid = 65534  # set by isolate() in the supervisor; its worker (a fork) inherits it
 
 # Landlock (linux/landlock.h); the syscall numbers are the same on every architecture.
 _LL_CREATE, _LL_ADD_RULE, _LL_RESTRICT = 444, 445, 446
@@ -100,8 +101,10 @@ def isolate(
 
     ``namespaces=False`` grades as on a platform without them (the fallbacks are tested that way).
     """
+    global _worker_uid
     report: Report = {}
     root = os.geteuid() == 0
+    _worker_uid = WORKER_UID_BASE + os.getpid()  # no other worker has it: its process limit is its own
     uid, gid = os.getuid(), os.getgid()
     flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWPID | (0 if root else CLONE_NEWUSER)
     try:
@@ -124,7 +127,7 @@ def isolate(
             _mount("none", "/", None, MS_REC | MS_PRIVATE)
             if root:
                 _expose_python(workdir)
-            owner = f",uid={NOBODY},gid={NOBODY}" if _becomes_nobody() else ""
+            owner = f",uid={_worker_uid},gid={_worker_uid}" if _becomes_nobody() else ""
             _mount("tmpfs", workdir, "tmpfs", MS_NOSUID | MS_NODEV, f"size={file_mb}m,mode=0700{owner}")
             _ok(report, "private_tmp", f"working directory on a private {file_mb} MB tmpfs")
         except OSError as exc:
@@ -157,8 +160,8 @@ def isolate(
         except OSError as exc:
             _off(report, "hidden_sources", str(exc))
     elif _becomes_nobody():
-        os.chown(workdir, NOBODY, NOBODY)
-    _libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)  # a fallback for cleaning up without a PID namespace
+        os.chown(workdir, _worker_uid, _worker_uid)
+    become_subreaper()  # a fallback for cleaning up without a PID namespace
     return report
 
 
@@ -203,7 +206,7 @@ def _expose_python(workdir: str) -> None:
 
 
 def _becomes_nobody() -> bool:
-    """Whether a worker started as root runs as user nobody (when nobody can read the Python it needs)."""
+    """Whether a worker started as root drops to a user of its own (when any user can read its Python)."""
     return os.geteuid() == 0 and _readable_by_others(sys.path)
 
 
@@ -214,9 +217,9 @@ def _copy_helpers(helpers: str, workdir: str, chown: bool) -> None:
     shutil.copytree(helpers, target, ignore=shutil.ignore_patterns("__pycache__"))
     if chown:
         for folder, _, files in os.walk(target):
-            os.chown(folder, NOBODY, NOBODY)
+            os.chown(folder, _worker_uid, _worker_uid)
             for name in files:
-                os.chown(os.path.join(folder, name), NOBODY, NOBODY)
+                os.chown(os.path.join(folder, name), _worker_uid, _worker_uid)
 
 
 def confine(workdir: str, limits: dict[str, int], report: Report, hidden: list[str]) -> Report:
@@ -229,9 +232,9 @@ def confine(workdir: str, limits: dict[str, int], report: Report, hidden: list[s
     if _becomes_nobody():
         try:
             os.setgroups([])
-            os.setresgid(NOBODY, NOBODY, NOBODY)
-            os.setresuid(NOBODY, NOBODY, NOBODY)
-            _ok(report, "privileges", "running as the unprivileged user nobody")
+            os.setresgid(_worker_uid, _worker_uid, _worker_uid)
+            os.setresuid(_worker_uid, _worker_uid, _worker_uid)
+            _ok(report, "privileges", "running as an unprivileged user of its own")
         except OSError as exc:
             _off(report, "privileges", f"could not drop root privileges: {exc}")
     elif os.geteuid() == 0:
@@ -374,3 +377,35 @@ def _drop_capabilities() -> bool:
     prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
     header = ctypes.create_string_buffer(struct.pack("<Ii", 0x20080522, 0), 8)  # version 3, this process
     return int(_libc.capset(header, ctypes.create_string_buffer(bytes(24), 24))) == 0
+
+
+def become_subreaper() -> None:
+    """Orphaned descendants come to this process (not to init), so :func:`kill_strays` finds them."""
+    _libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def kill_strays() -> None:
+    """End every process this one started, however it detached (setsid, double fork), and reap them.
+
+    PID 1 of a PID namespace signals the whole namespace at once; elsewhere the orphans have come to this
+    process as a child subreaper, and its children are killed until none is left.
+    """
+    if os.getpid() == 1:
+        with contextlib.suppress(OSError):
+            os.kill(-1, 9)
+    for _ in range(100):
+        children = []
+        with contextlib.suppress(OSError):
+            for task in os.listdir("/proc/self/task"):
+                with open(f"/proc/self/task/{task}/children") as handle:
+                    children += [int(p) for p in handle.read().split()]
+        for child in children:
+            with contextlib.suppress(OSError):
+                os.kill(child, 9)
+        try:
+            while os.waitpid(-1, os.WNOHANG)[0]:
+                pass
+        except ChildProcessError:
+            return
+        if not children:
+            return

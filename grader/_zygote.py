@@ -16,7 +16,6 @@ die with it (parent-death signals).
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import json
 import os
@@ -59,28 +58,8 @@ def _supervise(config: dict[str, Any], rfd: int, wfd: int, status_fd: int) -> No
     os.close(wfd)
     os.write(status_fd, json.dumps({"pid": pid}).encode() + b"\n")
     _, status = os.waitpid(pid, 0)
-    _kill_leftovers()
+    _sandbox.kill_strays()  # without a PID namespace, the worker's orphans came to this subreaper
     os.write(status_fd, json.dumps({"status": status}).encode() + b"\n")
-
-
-def _kill_leftovers() -> None:
-    """Without a PID namespace, orphans of the worker come to this subreaper: end them all."""
-    for _ in range(100):
-        children = []
-        with contextlib.suppress(OSError):
-            for task in os.listdir("/proc/self/task"):
-                with open(f"/proc/self/task/{task}/children") as handle:
-                    children += [int(p) for p in handle.read().split()]
-        for child in children:
-            with contextlib.suppress(OSError):
-                os.kill(child, signal.SIGKILL)
-        try:
-            while os.waitpid(-1, os.WNOHANG)[0]:
-                pass
-        except ChildProcessError:
-            return
-        if not children:
-            return
 
 
 def main() -> None:

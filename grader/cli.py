@@ -16,6 +16,7 @@ from .errors import GraderError, UsageError
 from .feedback import feedback_text
 from .gradebook import Gradebook, export_csv
 from .grading import grade_notebook
+from .release import write_release
 from .reports import (
     append_step_summary,
     gradescope_results,
@@ -24,7 +25,9 @@ from .reports import (
     render_table,
 )
 from .result import SubmissionResult
+from .scaffold import choose_assignment, project_root, scaffold
 from .validation import validate
+from .worker import prestart
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -65,6 +68,16 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "-j", "--jobs", type=int, default=min(4, os.cpu_count() or 1), help="mistakes graded in parallel"
     )
+    release = sub.add_parser("release", help="write the student notebook of an assignment from its reference")
+    release.add_argument("assignment", help="the assignment to release")
+    release.add_argument(
+        "-o", "--output", help="the notebook to write (default: exercises/A/release/A.ipynb)"
+    )
+    new = sub.add_parser("new", help="scaffold a new exercise (reference stub, graded suite, a mistake)")
+    new.add_argument("name", help="the exercise: the name of the function students write")
+    new.add_argument("-a", "--assignment", help="its assignment (created if new; default: the only one)")
+    new.add_argument("--args", default="x", help='its parameters, e.g. "x, h_prev, W_x" (default: x)')
+    new.add_argument("--root", help="the project folder holding exercises/ (default: see docs/authoring.md)")
     return parser
 
 
@@ -194,8 +207,25 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    path = write_release(assignments.load(args.assignment), Path(args.output) if args.output else None)
+    print(f"Student notebook: {path}")
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    root = project_root(args.root)
+    assignment = choose_assignment(root, args.assignment)
+    for path in scaffold(root, args.name, assignment, args=args.args):
+        print(f"wrote {path.relative_to(root)}")
+    print(f"Next: fill in the TODOs, then `grader validate {assignment}` (see docs/authoring.md)")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command in ("run", "check", "validate"):
+        prestart()  # the warm worker parent loads numpy while the suites are collected
     commands = {
         "run": cmd_run,
         "check": cmd_check,
@@ -203,6 +233,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "gradescope": cmd_gradescope,
         "validate": cmd_validate,
         "export": cmd_export,
+        "release": cmd_release,
+        "new": cmd_new,
     }
     try:
         return commands[args.command](args)

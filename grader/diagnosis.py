@@ -180,6 +180,8 @@ class Call:
     failure: StudentFailure | None = None
     uses: tuple[str, ...] = ()  # functions the reference stood in for, through the worker's boundary
     key: bytes = b""  # identifies the function and arguments (the same inputs give the same key)
+    op: str = "call"  # on an object of the student's class: "call" (a method), "get" or "set" (an attribute)
+    target: Any = None  # that object (an ObjectRef); None for a call of a top-level name
 
 
 def _copy(value: Any) -> Any:
@@ -229,6 +231,8 @@ class Diagnoser:
     def hint(self, exercise: str, calls: Sequence[Call], failure: BaseException | None) -> str | None:
         if isinstance(failure, MissingFunction):
             return self._missing(exercise)
+        if isinstance(getattr(self.reference, exercise, None), type):
+            return self._object_hint(exercise, calls, failure)
         mine = [c for c in calls if c.name == exercise]
         if not mine:
             return None
@@ -284,6 +288,39 @@ class Diagnoser:
             self._runs[key] = _run(function, call, self.reference)
         return self._runs[key]
 
+    # -- classes: the life of each object the check made is replayed on the mutant and the reference ------
+    def _object_hint(self, exercise: str, calls: Sequence[Call], failure: BaseException | None) -> str | None:
+        lives = _lives(exercise, calls)
+        found = []
+        for mutant in self.catalog.get(exercise, ()):
+            verdicts = [self._explains_life(mutant.function, mutant.name, life, exercise) for life in lives]
+            if False not in verdicts and True in verdicts:
+                found.append(mutant.description)
+        if len(found) == 1:
+            return f"your result is exactly what this mistake gives: “{found[0]}”"
+        if found:
+            return "your result is exactly what one of these mistakes gives: " + "; or ".join(
+                f"“{d}”" for d in found
+            )
+        raised = failure if isinstance(failure, StudentRaised) else None
+        if raised is not None and raised.exc_type == "NotImplementedError":  # a placeholder still there
+            return self._raised(exercise, raised, calls[-1]) if calls else None
+        return self._failing_line(raised) if raised is not None else None
+
+    def _explains_life(self, cls: Any, label: str, life: list[Call], exercise: str) -> bool | None:
+        student = [_outcome(c) for c in life]
+        ran = self._replayed(cls, label, life)
+        ref = self._replayed(getattr(self.reference, exercise), f"reference.{exercise}", life)
+        if len(ran) < len(student) or len(ref) < len(student):
+            return False  # the mutant or the reference raised where the student's class did not
+        return explains(student, ran[: len(student)], ref[: len(student)])
+
+    def _replayed(self, cls: Any, label: str, life: list[Call]) -> list[Any]:
+        key = (label, _codec.encode([[c.op, c.name, list(c.args), c.kwargs] for c in life]))
+        if key not in self._runs:
+            self._runs[key] = _Run(_replay(cls, life))
+        return list(self._runs[key].value)
+
     # -- what notebooks get wrong ------------------------------------------------------------------------
     def _missing(self, exercise: str) -> str | None:
         if self.source is None:
@@ -300,6 +337,13 @@ class Diagnoser:
         return f"no cell defines `def {exercise}(...)`: check the name and that the cell is in the notebook"
 
     def _raised(self, exercise: str, failure: StudentRaised, call: Call) -> str | None:
+        if failure.exc_type == "NotImplementedError":  # the released notebook's placeholder, still there
+            raised_in = str(failure.frames[-1][0]).strip("<>").split()[-1] if failure.frames else ""
+            where = f" in cell {raised_in}" if raised_in.isdigit() else ""
+            return (
+                f"{exercise} is not written yet: replace `# YOUR CODE HERE` and the "
+                f"`raise NotImplementedError(...)` line{where} with your code"
+            )
         if self.source is None:
             return None
         if failure.exc_type in ("NameError", "UnboundLocalError"):
@@ -400,6 +444,44 @@ class Diagnoser:
             lost = [w for w in wanted if w not in got]
             return f"{told} (yours are {', '.join(str(g) for g in got)}; {', '.join(lost) or 'none'} missing)"
         return told
+
+
+def _lives(exercise: str, calls: Sequence[Call]) -> list[list[Call]]:
+    """Per object of the class the check constructed: its construction, then what was done to it."""
+    made = [c for c in calls if c.name == exercise and c.target is None and c.failure is None]
+    return [[c, *[d for d in calls if d.target is not None and d.target == c.value]] for c in made]
+
+
+def _outcome(call: Call) -> Any:
+    """What one step of an object's life showed: a value, or the exception raised, as data."""
+    if isinstance(call.failure, StudentRaised):
+        return ("raised", call.failure.exc_type, call.failure.exc_message)
+    if call.failure is not None:
+        return ("failed", type(call.failure).__name__)
+    return None if call.target is None else call.value  # the object itself is compared by what it does
+
+
+def _replay(cls: Any, life: list[Call]) -> list[Any]:
+    """Construct ``cls`` as the student's class was and do the same to it, on copies of the inputs.
+    Stops after the first exception, which is recorded as data."""
+    found: list[Any] = []
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            obj = cls(*_copy(list(life[0].args)), **_copy(life[0].kwargs))
+            found.append(None)
+            for step in life[1:]:
+                if step.op == "set":
+                    setattr(obj, step.name, _copy(step.args[0]))
+                    found.append(None)
+                elif step.op == "get":
+                    found.append(_copy(getattr(obj, step.name)))
+                else:
+                    method = getattr(obj, step.name)
+                    found.append(_copy(method(*_copy(list(step.args)), **_copy(step.kwargs))))
+    except Exception as exc:
+        found.append(("raised", type(exc).__name__, str(exc)))
+    return found
 
 
 _MEANINGS = {

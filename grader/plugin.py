@@ -177,6 +177,7 @@ class GradingSession:
                 result = self.worker.get_attribute(ref, name, scope=exercise)
             elif op == "set":
                 self.worker.set_attribute(ref, name, args[0], scope=exercise)
+                self.calls.append(Call(name, args, kwargs, op=op, target=ref))
                 return None
             else:
                 result = self.worker.call(
@@ -185,10 +186,15 @@ class GradingSession:
         except StudentTimeout:
             self.timed_out.add(ref.type_name)
             raise
+        except StudentFailure as exc:
+            self.calls.append(Call(name, args, kwargs, failure=exc, op=op, target=ref))
+            raise
         finally:
             self.spent += time.monotonic() - start
         if result.output and not self.hidden_check:
             self.output.setdefault(exercise or ref.type_name, []).append(result.output)
+        if not isinstance(result.value, MethodRef):  # recorded for diagnosis, which replays the object's life
+            self.calls.append(Call(name, args, kwargs, value=result.value, op=op, target=ref))
         return result.value
 
     def _call(

@@ -90,10 +90,13 @@ class Validation:
 
 
 def mutant_source(mutant: Mistake) -> str:
-    """The mutant's function as a student would write it: named after the exercise, undecorated."""
+    """The mutant's function (or class) as a student would write it: named after the exercise, undecorated.
+
+    A mutant class may subclass the reference class: in the submission its base is the reference's
+    class, defined in the cell before under the same name."""
     tree = ast.parse(textwrap.dedent(inspect.getsource(mutant.function)))
     func = tree.body[0]
-    assert isinstance(func, ast.FunctionDef)
+    assert isinstance(func, (ast.FunctionDef, ast.ClassDef))
     func.decorator_list = []
     func.name = mutant.exercise
     return ast.unparse(func)
@@ -119,12 +122,30 @@ def check_mutant(assignment: Assignment, mutant: Mistake) -> str | None:
     got = list(inspect.signature(mutant.function).parameters)
     if got != want:
         return f"its parameters ({', '.join(got)}) are not the reference's ({', '.join(want)})"
-    names = inspect.getclosurevars(mutant.function)
-    if names.nonlocals:
+    if inspect.isclass(mutant.function):
+        return _check_class(mutant.function, reference)
+    return _check_names(mutant.function, reference)
+
+
+def _check_names(function: Any, reference: Any) -> str | None:
+    names = inspect.getclosurevars(function)
+    if set(names.nonlocals) - {"__class__"}:  # __class__ is how super() finds the class of a method
         return "it uses variables of an enclosing function; a mutant must be a top-level function"
     for name, value in names.globals.items():
         if getattr(reference, name, None) is not value and getattr(builtins, name, None) is not value:
             return f"it uses `{name}`, which the reference module does not define (the worker has only those)"
+    return None
+
+
+def _check_class(cls: type, reference: Any) -> str | None:
+    """A mutant class: its bases and the names its methods use must be the reference module's."""
+    for base in cls.__bases__:
+        if base is not object and getattr(reference, base.__name__, None) is not base:
+            return f"its base class {base.__name__} is not the reference module's"
+    for value in vars(cls).values():
+        function = value.__func__ if isinstance(value, (staticmethod, classmethod)) else value
+        if inspect.isfunction(function) and (problem := _check_names(function, reference)):
+            return problem
     return None
 
 

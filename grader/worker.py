@@ -221,19 +221,21 @@ class _ForkServer:
         finally:
             theirs.close()
         self.sock = ours
-        self.sock.settimeout(_START_SECONDS)
-        try:
-            ready = self.sock.recv(16)
-        except OSError:
-            ready = b""
-        if ready != b"ready":
-            self.close()
-            raise OSError("the warm parent process did not start")
+        self.ready = False  # its "ready" is awaited at the first spawn: start-up overlaps the caller's work
 
     def alive(self) -> bool:
         return self.owner == os.getpid() and self.proc.poll() is None
 
     def spawn(self, config: dict[str, Any], fds: tuple[int, int, int]) -> None:
+        if not self.ready:
+            self.sock.settimeout(_START_SECONDS)
+            try:
+                answer = self.sock.recv(16)
+            except OSError:
+                answer = b""
+            if answer != b"ready":
+                raise OSError("the warm parent process did not start")
+            self.ready = True
         socket.send_fds(self.sock, [json.dumps(config).encode()], list(fds))
 
     def close(self) -> None:
@@ -248,6 +250,12 @@ class _ForkServer:
 
 _SERVER: _ForkServer | None = None
 _SERVER_LOCK = threading.Lock()
+
+
+def prestart() -> None:
+    """Start the warm parent now, without waiting for it (it loads numpy while the caller gets ready)."""
+    with contextlib.suppress(OSError):
+        _fork_server()
 
 
 def _fork_server() -> _ForkServer:
