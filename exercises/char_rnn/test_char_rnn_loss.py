@@ -34,7 +34,7 @@ def test_returns_number(student, reference):
     scalar(loss(student.char_rnn_loss, reference, CASES[0]))
 
 
-@points(1.5)
+@points(2)
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_value(student, reference, case):
     """loss value"""
@@ -43,7 +43,7 @@ def test_value(student, reference, case):
 
 
 @hidden
-@points(1)
+@points(1.5)
 def test_uniform(student):
     """uniform probabilities give T log(n_v)"""
     n_v, t = 5, 7
@@ -52,7 +52,7 @@ def test_uniform(student):
 
 
 @hidden
-@points(1)
+@points(1.5)
 def test_one_sure_step(student):
     """a step with probability one on its target adds nothing"""
     p = np.array([[1.0, 0.2], [0.0, 0.5], [0.0, 0.3]])

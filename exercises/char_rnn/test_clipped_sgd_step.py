@@ -39,7 +39,7 @@ def test_returns(student, reference):
             raise CheckFailed(f"the new {key} has shape {np.shape(got[key])}; expected {value.shape}")
 
 
-@points(1.5)
+@points(2)
 @pytest.mark.parametrize("case", CASES[:3], ids=lambda c: c.id)
 def test_step(student, reference, case):
     """one step with learning_rate=0.05, clip=1 (some entries clipped at each end)"""
