@@ -384,9 +384,14 @@ class Diagnoser:
         """A function that reads a variable set at the notebook's top level instead of its arguments."""
         if self.source is None or exercise not in self.source.definitions:
             return None
-        kept = {n: st.cell for st in self.source.statements if _is_assignment(st.code) for n in st.defines}
+        kept = {
+            n: st.cell
+            for st in self.source.statements
+            if _is_assignment(st.code) and not _is_constant(st.code)
+            for n in st.defines
+        }
         for name in globals_read(self.source.definitions[exercise].code):
-            if name in kept and name not in self.source.definitions:
+            if name in kept and name not in self.source.definitions and not name.isupper():
                 return (
                     f"{exercise} reads `{name}`, which is set in cell {kept[name]}, "
                     f"{self._instead(exercise, name, call)}"
@@ -505,6 +510,16 @@ def _is_assignment(code: str) -> bool:
     except SyntaxError:
         return False
     return bool(body) and isinstance(body[0], (ast.Assign, ast.AnnAssign))
+
+
+def _is_constant(code: str) -> bool:
+    """An assignment of a literal (``VOCAB = "abc"``, ``EPS = 1e-8``): a constant, not data read by error."""
+    try:
+        node = ast.parse(code).body[0]
+        value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
+        return value is not None and ast.literal_eval(value) is not None
+    except (SyntaxError, ValueError, TypeError, IndexError):
+        return False
 
 
 def _returns_value(code: str) -> bool:

@@ -282,3 +282,13 @@ def test_three_quarters_of_heldout_mistakes_get_a_hint_that_names_them(
     print(f"held-out: {named} of {losing} losing exercises carry a hint naming the mistake or where it is")
     assert losing == len(HELD)
     assert named / losing >= 0.75
+
+
+@pytest.mark.parametrize("constant", ["SCALE = 1.0", "scale = 1.0"])
+def test_a_literal_constant_read_by_the_function_is_not_blamed(constant: str) -> None:
+    name = constant.split()[0]
+    wrong = RIGHT.replace(' + parameters["ba"])', f") * {name}")  # the bias left out, the constant harmless
+    result = grade_cells(IMPORTS, constant, wrong)
+    assert result.score < result.max_score
+    assert hints(result) and all("reads `" not in h for h in hints(result))
+    assert any("I left the bias ba out of a_next" in h for h in hints(result))
