@@ -28,6 +28,7 @@ from __future__ import annotations
 import ast
 import builtins
 import difflib
+import functools
 import importlib
 import inspect
 import pkgutil
@@ -218,6 +219,10 @@ def _standin(function: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
+_SHARED_RUNS: dict[str, dict[tuple[str, bytes], _Run]] = {}
+_SHARED_LIMIT = 20_000
+
+
 @dataclass
 class Diagnoser:
     """Finds the hint for a failed check from the calls it made. Mutants and the reference run here."""
@@ -227,6 +232,14 @@ class Diagnoser:
     source: Source | None = None
     errors: list[str] = field(default_factory=list)  # diagnoses that failed on an odd result
     _runs: dict[tuple[str, bytes], _Run] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Runs are keyed by the content of their inputs, which the checks draw the same way for every
+        # submission: share them across the submissions of this process (bounded).
+        shared = _SHARED_RUNS.setdefault(self.reference.__name__, {})
+        if len(shared) > _SHARED_LIMIT:
+            shared.clear()
+        self._runs = shared
 
     def hint(self, exercise: str, calls: Sequence[Call], failure: BaseException | None) -> str | None:
         if isinstance(failure, MissingFunction):
@@ -283,7 +296,9 @@ class Diagnoser:
         return self._cached(getattr(self.reference, exercise), f"reference.{exercise}", call)
 
     def _cached(self, function: Callable[..., Any], label: str, call: Call) -> _Run:
-        key = (label, call.key or f"{id(call.args)} {id(call.kwargs)}".encode())
+        if not call.key:  # no content key: never cached (object ids are reused)
+            return _run(function, call, self.reference)
+        key = (label, call.key)
         if key not in self._runs:
             self._runs[key] = _run(function, call, self.reference)
         return self._runs[key]
@@ -504,6 +519,7 @@ def _equal(a: Any, b: Any) -> bool:
     return x.keys() == y.keys() and all(same(x[k], y[k]) for k in x)
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_assignment(code: str) -> bool:
     try:
         body = ast.parse(code).body
@@ -512,6 +528,7 @@ def _is_assignment(code: str) -> bool:
     return bool(body) and isinstance(body[0], (ast.Assign, ast.AnnAssign))
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_constant(code: str) -> bool:
     """An assignment of a literal (``VOCAB = "abc"``, ``EPS = 1e-8``): a constant, not data read by error."""
     try:
