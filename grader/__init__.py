@@ -25,6 +25,7 @@ import pytest
 from .checks import (
     CheckFailed,
     as_array,
+    assert_array_dict,
     assert_close,
     assert_gradient,
     assert_keys,
@@ -32,6 +33,7 @@ from .checks import (
     describe,
     expect_values,
     numerical_gradient,
+    pick,
     relative_error,
 )
 from .diagnosis import Mistake, mistake
@@ -61,6 +63,7 @@ __all__ = [
     "CheckFailed",
     "Mistake",
     "as_array",
+    "assert_array_dict",
     "assert_close",
     "assert_gradient",
     "assert_keys",
@@ -72,6 +75,7 @@ __all__ = [
     "hidden",
     "mistake",
     "numerical_gradient",
+    "pick",
     "points",
     "relative_error",
 ]

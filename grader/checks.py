@@ -201,6 +201,24 @@ def assert_keys(value: Any, keys: Iterable[str], name: str, *, exact: bool = Tru
     return value
 
 
+def pick(value: Any, key: str, what: str) -> Any:
+    """``value[key]`` from a dict the student's ``what`` returned, failing clearly when it is absent."""
+    return assert_keys(value, [key], f"the dict returned by {what}", exact=False)[key]
+
+
+def assert_array_dict(value: Any, keys: Iterable[str], what: str, *, hint: str | None = None) -> None:
+    """Fail unless ``value`` is a dict with exactly ``keys`` whose values are arrays (not the template's
+    None; ``hint`` says what to do then)."""
+    keys = list(keys)
+    assert_keys(value, keys, f"the dict returned by {what}")
+    unfilled = [k for k in keys if value[k] is None]
+    if unfilled:
+        verb = "is" if len(unfilled) == 1 else "are"
+        raise CheckFailed(f"{', '.join(unfilled)} {verb} still None", hint=hint)
+    for key in keys:
+        as_array(value[key], key)
+
+
 def relative_error(got: np.ndarray, want: np.ndarray) -> float:
     """||got - want|| / (||got|| + ||want||), 0 when both are zero."""
     num = float(np.linalg.norm(got - want))

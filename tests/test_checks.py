@@ -13,6 +13,7 @@ import pytest
 from grader import (
     CheckFailed,
     as_array,
+    assert_array_dict,
     assert_close,
     assert_gradient,
     assert_keys,
@@ -20,6 +21,7 @@ from grader import (
     describe,
     expect_values,
     numerical_gradient,
+    pick,
     relative_error,
 )
 from grader._codec import Opaque
@@ -302,3 +304,21 @@ def test_json_number() -> None:
         0.333333,
         2.0,
     ]
+
+
+def test_pick_returns_the_value_or_names_the_missing_key() -> None:
+    assert pick({"dWaa": 1, "extra": 2}, "dWaa", "rnn_backward()") == 1
+    with pytest.raises(CheckFailed, match="the dict returned by rnn_backward\\(\\)") as info:
+        pick({"dWa": 1}, "dWaa", "rnn_backward()")
+    assert "dWa" in info.value.message
+
+
+def test_assert_array_dict_fails_on_missing_keys_none_values_and_non_arrays() -> None:
+    assert_array_dict({"a": np.ones(2), "b": np.zeros((2, 1))}, ("a", "b"), "f()")
+    with pytest.raises(CheckFailed, match="the dict returned by f\\(\\)"):
+        assert_array_dict({"a": np.ones(2)}, ("a", "b"), "f()")
+    with pytest.raises(CheckFailed, match="b is still None") as info:
+        assert_array_dict({"a": np.ones(2), "b": None}, ("a", "b"), "f()", hint="fill it in")
+    assert info.value.hint == "fill it in"
+    with pytest.raises(CheckFailed, match="a should be a numpy array; got a list"):
+        assert_array_dict({"a": [1.0, 2.0]}, ("a",), "f()")

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from grader import CheckFailed, as_array, assert_keys, numerical_gradient
+from grader import numerical_gradient
 from reference import char_rnn as ref
 
 PARAMETERS = ("U", "W", "V", "bh", "by")
@@ -102,18 +102,3 @@ def step_problem(case: Case) -> dict[str, Any]:
     grads = {f"d{k}": r.uniform(-3.0, 3.0, params[k].shape) for k in PARAMETERS}
     grads["dh0"] = r.uniform(-3.0, 3.0, (case.n_h, 1))
     return {"params": params, "grads": grads}
-
-
-def pick(value: Any, key: str, what: str) -> Any:
-    """``value[key]`` from a student's dict, failing with a clear message when it is absent."""
-    return assert_keys(value, [key], f"the dict returned by {what}", exact=False)[key]
-
-
-def assert_arrays_dict(value: Any, keys: tuple[str, ...], what: str) -> None:
-    """The dict has every key (and no other), and its values are arrays."""
-    assert_keys(value, keys, f"the dict returned by {what}")
-    unfilled = [k for k in keys if value[k] is None]
-    if unfilled:
-        raise CheckFailed(f"{', '.join(unfilled)} {'is' if len(unfilled) == 1 else 'are'} still None")
-    for key in keys:
-        as_array(value[key], key)

@@ -9,12 +9,10 @@ import pytest
 from exercises.char_rnn._inputs import (
     GRAD_CASES,
     GRADIENTS,
-    assert_arrays_dict,
     backward_inputs,
     gradients,
-    pick,
 )
-from grader import assert_gradient, exercise, hidden, points
+from grader import assert_array_dict, assert_gradient, exercise, hidden, pick, points
 
 pytestmark = exercise("char_rnn_backward")
 WEIGHTS = {"dU": 1, "dW": 1, "dV": 1, "dbh": 0.5, "dby": 0.5, "dh0": 0.5}
@@ -27,7 +25,7 @@ def run(student, case):
 @points(1)
 def test_keys(student):
     """Returns a dict of arrays with keys dU, dW, dV, dbh, dby, dh0"""
-    assert_arrays_dict(run(student, GRAD_CASES[0]), GRADIENTS, "char_rnn_backward")
+    assert_array_dict(run(student, GRAD_CASES[0]), GRADIENTS, "char_rnn_backward")
 
 
 @pytest.mark.parametrize("case", GRAD_CASES[:2], ids=lambda c: c.id)

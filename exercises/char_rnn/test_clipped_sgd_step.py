@@ -7,14 +7,18 @@ The arguments reach the student's function as copies, so only what it returns is
 import numpy as np
 import pytest
 
-from exercises.char_rnn._inputs import CASES, PARAMETERS, assert_arrays_dict, step_problem
-from grader import CheckFailed, assert_close, exercise, hidden, points
+from exercises.char_rnn._inputs import (
+    CASES,
+    PARAMETERS,
+    step_problem,
+)
+from grader import CheckFailed, assert_array_dict, assert_close, exercise, hidden, points
 
 pytestmark = exercise("clipped_sgd_step")
 
 
 def compare(got, want):
-    assert_arrays_dict(got, PARAMETERS, "clipped_sgd_step")
+    assert_array_dict(got, PARAMETERS, "clipped_sgd_step")
     for key in PARAMETERS:
         assert_close(got[key], want[key], f"the new {key}")
 
@@ -33,7 +37,7 @@ def both(student, reference, problem, *args):
 def test_returns(student, reference):
     """Returns a dict with the five parameters"""
     got, _ = both(student, reference, step_problem(CASES[0]), 0.05, 1.0)
-    assert_arrays_dict(got, PARAMETERS, "clipped_sgd_step")
+    assert_array_dict(got, PARAMETERS, "clipped_sgd_step")
     for key, value in step_problem(CASES[0])["params"].items():
         if np.shape(got[key]) != value.shape:
             raise CheckFailed(f"the new {key} has shape {np.shape(got[key])}; expected {value.shape}")

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from grader import CheckFailed, as_array, assert_keys, numerical_gradient
+from grader import assert_array_dict, numerical_gradient
 from reference import rnn_step_by_step as ref
 
 LSTM_GATES = ("f", "i", "c", "o")
@@ -208,19 +208,8 @@ def adam_problem(seed: int, sizes: tuple[int, ...] = (3, 4, 2)) -> dict[str, Any
     return {"parameters": params, "grads": grads, "v": v, "s": s}
 
 
-def pick(grads: Any, key: str, what: str) -> Any:
-    """``grads[key]`` from a student's gradient dict, failing with a clear message when it is absent."""
-    return assert_keys(grads, [key], f"the dict returned by {what}", exact=False)[key]
-
-
 def assert_gradients_dict(grads: Any, keys: tuple[str, ...], what: str) -> None:
     """The gradients dict has every key, and its values are arrays (not the template's None)."""
-    assert_keys(grads, keys, f"the dict returned by {what}")
-    unfilled = [k for k in keys if grads[k] is None]
-    if unfilled:
-        raise CheckFailed(
-            f"{', '.join(unfilled)} {'is' if len(unfilled) == 1 else 'are'} still None",
-            hint="the function looks like the unfilled template: compute each gradient",
-        )
-    for key in keys:
-        as_array(grads[key], key)
+    assert_array_dict(
+        grads, keys, what, hint="the function looks like the unfilled template: compute each gradient"
+    )

@@ -11,10 +11,9 @@ from exercises.rnn_step_by_step._inputs import (
     assert_gradients_dict,
     lstm_gradients,
     lstm_parameters,
-    pick,
     seq_inputs,
 )
-from grader import assert_gradient, exercise, points
+from grader import assert_gradient, exercise, pick, points
 
 pytestmark = exercise("lstm_backward", uses=("lstm_cell_backward",))
 WEIGHTS = tuple(f"dW{g}" for g in LSTM_GATES)

@@ -12,9 +12,8 @@ from exercises.rnn_step_by_step._inputs import (
     cell_inputs,
     lstm_cell_gradients,
     lstm_parameters,
-    pick,
 )
-from grader import assert_gradient, exercise, points
+from grader import assert_gradient, exercise, pick, points
 
 pytestmark = exercise("lstm_cell_backward")
 WEIGHTS = tuple(f"dW{g}" for g in LSTM_GATES)

@@ -8,12 +8,11 @@ import pytest
 from exercises.rnn_step_by_step._inputs import (
     GRAD_SEQ_CASES,
     assert_gradients_dict,
-    pick,
     rnn_gradients,
     rnn_parameters,
     seq_inputs,
 )
-from grader import assert_gradient, exercise, points
+from grader import assert_gradient, exercise, pick, points
 
 pytestmark = exercise("rnn_backward", uses=("rnn_cell_backward",))
 KEYS = ("dx", "da0", "dWax", "dWaa", "dba")

@@ -9,11 +9,10 @@ from exercises.rnn_step_by_step._inputs import (
     GRAD_CELL_CASES,
     assert_gradients_dict,
     cell_inputs,
-    pick,
     rnn_cell_gradients,
     rnn_parameters,
 )
-from grader import assert_gradient, exercise, points
+from grader import assert_gradient, exercise, pick, points
 
 pytestmark = exercise("rnn_cell_backward")
 KEYS = ("dxt", "da_prev", "dWax", "dWaa", "dba")
