@@ -20,7 +20,7 @@ CORPUS = Path(__file__).parent / "files" / "submissions"
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[LocalCluster]:
     with LocalCluster(
-        processes=True, n_workers=2, threads_per_worker=1, dashboard_address=None, protocol="tcp"
+        processes=True, n_workers=2, threads_per_worker=1, dashboard_address=":0", protocol="tcp"
     ) as local:
         yield local
 
