@@ -39,7 +39,9 @@ PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_SECUREBITS, PR_SET_CHILD_SUBREAPER = 1
 PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 38, 47, 4
 _SECURE_NOROOT_LOCKED = 0b10_1111  # no root privileges on exec, no setuid fix-up, keep-caps locked off
 WORKER_UID_BASE = 100_000  # a worker started as root runs as its own user: WORKER_UID_BASE + supervisor PID
-_worker_uid = 65534  # set by isolate() in the supervisor; its worker (a fork) inherits it
+# Set by isolate() in the supervisor; its worker (a fork) inherits them.
+_worker_uid = 0
+_own_user = False  # started as root, and any user can read the Python: run as _worker_uid
 
 # Landlock (linux/landlock.h); the syscall numbers are the same on every architecture.
 _LL_CREATE, _LL_ADD_RULE, _LL_RESTRICT = 444, 445, 446
@@ -101,7 +103,7 @@ def isolate(
 
     ``namespaces=False`` grades as on a platform without them (the fallbacks are tested that way).
     """
-    global _worker_uid
+    global _worker_uid, _own_user
     report: Report = {}
     root = os.geteuid() == 0
     _worker_uid = WORKER_UID_BASE + os.getpid()  # no other worker has it: its process limit is its own
@@ -118,6 +120,7 @@ def isolate(
         namespaces = True
     except OSError as exc:
         namespaces = False
+        _own_user = root and _readable_by_others(sys.path)
         for name in ("network", "processes", "private_tmp", "hidden_sources"):
             _off(report, name, f"namespaces unavailable ({exc.strerror or exc})")
     if namespaces:
@@ -127,12 +130,13 @@ def isolate(
             _mount("none", "/", None, MS_REC | MS_PRIVATE)
             if root:
                 _expose_python(workdir)
-            owner = f",uid={_worker_uid},gid={_worker_uid}" if _becomes_nobody() else ""
+            _own_user = root and _readable_by_others(sys.path)  # after the exposure above
+            owner = f",uid={_worker_uid},gid={_worker_uid}" if _own_user else ""
             _mount("tmpfs", workdir, "tmpfs", MS_NOSUID | MS_NODEV, f"size={file_mb}m,mode=0700{owner}")
             _ok(report, "private_tmp", f"working directory on a private {file_mb} MB tmpfs")
         except OSError as exc:
             _off(report, "private_tmp", str(exc))
-    _copy_helpers(helpers, workdir, _becomes_nobody())
+    _copy_helpers(helpers, workdir, _own_user)
     if namespaces:
         try:
             for path in hidden:
@@ -159,14 +163,14 @@ def isolate(
             )
         except OSError as exc:
             _off(report, "hidden_sources", str(exc))
-    elif _becomes_nobody():
+    elif _own_user:
         os.chown(workdir, _worker_uid, _worker_uid)
     become_subreaper()  # a fallback for cleaning up without a PID namespace
     return report
 
 
 def _closed_ancestor(path: str) -> tuple[str, str] | None:
-    """The highest folder above ``path`` that user nobody cannot enter, and its child towards ``path``."""
+    """The highest folder above ``path`` that other users cannot enter, and its child towards ``path``."""
     parts = os.path.abspath(path).split(os.sep)[1:]
     current = "/"
     for part in parts:
@@ -178,7 +182,7 @@ def _closed_ancestor(path: str) -> tuple[str, str] | None:
 
 
 def _expose_python(workdir: str) -> None:
-    """Let user nobody import Python when it lives in a closed folder such as /root.
+    """Let an unprivileged user import Python when it lives in a closed folder such as /root.
 
     In the worker's own mount namespace only: the closed folder is covered by an empty tmpfs (so its
     other contents, a home directory's keys and tokens, are out of reach) and the folders Python needs
@@ -205,11 +209,6 @@ def _expose_python(workdir: str) -> None:
             os.rmdir(stage)
 
 
-def _becomes_nobody() -> bool:
-    """Whether a worker started as root drops to a user of its own (when any user can read its Python)."""
-    return os.geteuid() == 0 and _readable_by_others(sys.path)
-
-
 def _copy_helpers(helpers: str, workdir: str, chown: bool) -> None:
     if not helpers or not os.path.isdir(helpers):
         return
@@ -229,7 +228,7 @@ def confine(workdir: str, limits: dict[str, int], report: Report, hidden: list[s
         with contextlib.suppress(OSError):  # else the host's /proc stays, its processes out of reach
             _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     os.chdir(workdir)
-    if _becomes_nobody():
+    if _own_user:
         try:
             os.setgroups([])
             os.setresgid(_worker_uid, _worker_uid, _worker_uid)
@@ -239,7 +238,7 @@ def confine(workdir: str, limits: dict[str, int], report: Report, hidden: list[s
             _off(report, "privileges", f"could not drop root privileges: {exc}")
     elif os.geteuid() == 0:
         dropped = _drop_capabilities()
-        detail = "user 0 with no capabilities (Python is installed where user nobody cannot read)"
+        detail = "user 0 with no capabilities (Python is installed where other users cannot read)"
         (_ok if dropped else _off)(
             report, "privileges", detail if dropped else "still root: capabilities kept"
         )
@@ -268,7 +267,7 @@ def confine(workdir: str, limits: dict[str, int], report: Report, hidden: list[s
 
 
 def _readable_by_others(paths: list[str]) -> bool:
-    """Whether user nobody could import from ``paths`` (every existing entry and its ancestors)."""
+    """Whether any user could import from ``paths`` (every existing entry and its ancestors)."""
     for entry in paths:
         path = os.path.abspath(entry or ".")
         if not os.path.isdir(path):

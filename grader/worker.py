@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import importlib.util
 import json
 import os
@@ -140,6 +141,7 @@ def _format_frames(frames: list[list[Any]]) -> str | None:
     return f"{filename.strip('<>')}, line {line}"
 
 
+@functools.cache
 def hidden_folders() -> list[str]:
     """Folders mounted empty in the worker where the platform allows: the grader's own packages and, when
     they run from a source checkout, every folder of that checkout (its git history holds the reference)
@@ -315,7 +317,7 @@ class ProcessWorker:
         config = {
             "workdir": self.workdir,
             "helpers": self.helpers,
-            "hidden": hidden_folders(),
+            "hidden": list(hidden_folders()),
             "namespaces": self.namespaces,
             "limits": self.limits.for_worker(),
         }
@@ -373,12 +375,20 @@ class ProcessWorker:
         if not self._loaded:
             self._load_all()
         else:
-            for st in self._good:  # replay into a fresh worker after a crash or timeout
-                try:
-                    self._exec(st)
-                except StudentFailure:
-                    self._kill()
+            self._replay()  # into a fresh worker, after a crash or a timeout
+
+    def _replay(self) -> None:
+        """Run the statements that loaded before; one that now fails is reported and left out."""
+        for st in list(self._good):
+            try:
+                self._exec(st)
+            except StudentFailure as exc:
+                self._good.remove(st)
+                self.issues.append(LoadIssue(st.cell, st.line, f"failed when run again: {exc.message}"))
+                if not self.pid:  # it ended the worker: start again without it
                     self._start()
+                    self._replay()
+                    return
 
     def _load_all(self) -> None:
         self._loaded = True
@@ -393,10 +403,9 @@ class ProcessWorker:
                 self._good.append(st)
             except StudentFailure as exc:
                 self.issues.append(LoadIssue(st.cell, st.line, exc.message))
-                if not self.pid:
+                if not self.pid:  # it ended the worker
                     self._start()
-                    for good in self._good:
-                        self._exec(good)
+                    self._replay()
 
     def _exec(self, st: Statement) -> None:
         self._request(

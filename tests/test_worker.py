@@ -391,3 +391,14 @@ def test_objects_are_built_used_and_read_through_the_worker(make: Callable[..., 
     w.call("Layer", [1], scope="b")
     with pytest.raises(StudentCrashed, match="the Layer object no longer exists"):
         w.get_attribute(ref, "W", scope="b")  # it lived in the copy of scope "a"
+
+
+def test_a_statement_that_fails_when_replayed_is_reported_and_the_others_survive() -> None:
+    code = [(1, 1, "def a():\n    return 1"), (2, 1, "def b():\n    return 2")]
+    with ProcessWorker(statements(code), limits=LIMITS) as w:
+        assert w.load() == []
+        w._good.insert(1, Statement(9, 1, "1 / 0"))  # as if it had loaded once and now fails
+        w._kill()  # the next call starts a fresh worker and replays
+        assert (w.call("a", []).value, w.call("b", []).value) == (1, 2)
+        [issue] = w.issues
+        assert (issue.cell, issue.message) == (9, "failed when run again: ZeroDivisionError: division by zero")
