@@ -30,6 +30,14 @@ from .validation import validate
 from .worker import prestart
 
 
+def positive(text: str) -> int:
+    """A positive number of parallel jobs (argparse turns the ValueError into a usage error, exit 2)."""
+    value = int(text)
+    if value < 1:
+        raise ValueError(text)
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="grader", description="Grade numpy RNN exercises in Jupyter notebooks."
@@ -44,7 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--fail-under", type=float, metavar="PCT", help="exit 1 when a submission scores under PCT percent"
     )
-    run.add_argument("-j", "--jobs", type=int, default=1, help="submissions graded in parallel (default 1)")
+    run.add_argument(
+        "-j", "--jobs", type=positive, default=1, help="submissions graded in parallel (default 1)"
+    )
     run.add_argument("--gradebook", metavar="FILE", help="the gradebook (default: OUTDIR/gradebook.sqlite)")
     run.add_argument("--dask", metavar="ADDRESS", help="grade on the Dask cluster whose scheduler is ADDRESS")
     run.add_argument("--gradescope", metavar="FILE", help="also write Gradescope's results.json to FILE")
@@ -66,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("assignment", nargs="?", help="the assignment (default: every shipped one)")
     validate.add_argument(
-        "-j", "--jobs", type=int, default=min(4, os.cpu_count() or 1), help="mistakes graded in parallel"
+        "-j", "--jobs", type=positive, default=min(4, os.cpu_count() or 1), help="mistakes graded in parallel"
     )
     release = sub.add_parser("release", help="write the student notebook of an assignment from its reference")
     release.add_argument("assignment", help="the assignment to release")
@@ -110,8 +120,6 @@ def _stems(paths: Sequence[Path]) -> list[str]:
 def cmd_run(args: argparse.Namespace) -> int:
     if args.assignment:
         assignments.load(args.assignment)  # an unknown name is a usage error before any work
-    if args.jobs < 1:
-        raise UsageError("-j needs a positive number of jobs")
     paths = _notebooks(args.paths)
     stems = _stems(paths)
     outdir = Path(args.outdir)
@@ -179,7 +187,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     names = [args.assignment] if args.assignment else assignments.available()
     chosen = [assignments.load(name) for name in names]  # an unknown name is a usage error first
-    results = [validate(assignment, jobs=max(1, args.jobs)) for assignment in chosen]
+    results = [validate(assignment, jobs=args.jobs) for assignment in chosen]
     for result in results:
         print(result.table())
     return 0 if all(r.ok for r in results) else 1
@@ -197,12 +205,16 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     if not Path(args.gradebook).is_file():
         raise UsageError(f"no gradebook at {args.gradebook}", hint="give the file with --gradebook")
-    with Gradebook(args.gradebook) as book:
+    with Gradebook(args.gradebook, read_only=True) as book:
         if args.output is None:
             export_csv(book, sys.stdout)
         else:
-            with open(args.output, "w", newline="", encoding="utf-8") as out:
-                rows = export_csv(book, out)
+            try:
+                Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+                with open(args.output, "w", newline="", encoding="utf-8") as out:
+                    rows = export_csv(book, out)
+            except OSError as exc:
+                raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
             print(f"{rows} students written to {args.output}")
     return 0
 

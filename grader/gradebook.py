@@ -76,22 +76,35 @@ def submission_key(content: bytes, spec: str) -> str:
 class Gradebook:
     """An open gradebook file; ``Gradebook(path)`` creates it when missing. Use as a context manager."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        """Open (and, unless ``read_only``, create) the gradebook at ``path``. ``read_only`` (for export)
+        never changes the file and refuses one that is not a gradebook."""
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, isolation_level=None)
+        self.run = -1
+        db = None
         try:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable across a killed process
-            self._db.execute("PRAGMA busy_timeout=10000")
-            self._db.executescript(_SCHEMA)
-        except sqlite3.DatabaseError as exc:
-            self._db.close()
+            if read_only:
+                db = sqlite3.connect(
+                    f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None
+                )
+                tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+                if not {"results", "students"} <= tables:
+                    raise sqlite3.DatabaseError("it has no results or students table")
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(self.path, isolation_level=None)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable across a killed process
+                db.execute("PRAGMA busy_timeout=10000")
+                db.executescript(_SCHEMA)
+        except (OSError, sqlite3.DatabaseError) as exc:
+            if db is not None:
+                db.close()
             raise UsageError(
                 f"cannot use {self.path} as a gradebook: {exc}",
                 hint="give another file with --gradebook, or remove this one",
             ) from None
-        self.run = -1
+        self._db = db
 
     def __enter__(self) -> Gradebook:
         return self
@@ -120,7 +133,9 @@ class Gradebook:
                 f"SELECT key, result FROM results WHERE error IS NULL AND key IN ({marks})", chunk
             )
             for key, text in rows:
-                found[key] = SubmissionResult.from_json(json.loads(text))
+                result = _load(text)
+                if result is not None:  # a damaged row is graded again
+                    found[key] = result
         return found
 
     def record(self, student: str, path: Path, key: str, result: SubmissionResult, *, graded: bool) -> None:
@@ -157,13 +172,24 @@ class Gradebook:
             "SELECT s.student, s.submission, r.result FROM students s JOIN results r ON r.key = s.key "
             "ORDER BY s.student"
         )
-        return [
-            (
-                student,
-                dataclasses.replace(SubmissionResult.from_json(json.loads(text)), submission=Path(sub).name),
-            )
-            for student, sub, text in rows
-        ]
+        current = []
+        for student, sub, text in rows:
+            result = _load(text)
+            if result is None:
+                raise UsageError(
+                    f"the gradebook {self.path} has a damaged result for {student}",
+                    hint="grade that submission again with grader run",
+                )
+            current.append((student, dataclasses.replace(result, submission=Path(sub).name)))
+        return current
+
+
+def _load(text: str) -> SubmissionResult | None:
+    """A stored result, or None when the row is damaged."""
+    try:
+        return SubmissionResult.from_json(json.loads(text))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 def export_csv(book: Gradebook, out: TextIO) -> int:

@@ -7,6 +7,7 @@ broken function all end up in the result with a message, and the other exercises
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import os
 import re
@@ -60,6 +61,7 @@ def _stable(message: str) -> str:
     return _ADDRESS.sub("0x…", message)
 
 
+@functools.cache
 def grader_version() -> str:
     try:
         return version("rnn-grader")

@@ -401,4 +401,7 @@ def test_a_statement_that_fails_when_replayed_is_reported_and_the_others_survive
         w._kill()  # the next call starts a fresh worker and replays
         assert (w.call("a", []).value, w.call("b", []).value) == (1, 2)
         [issue] = w.issues
-        assert (issue.cell, issue.message) == (9, "failed when run again: ZeroDivisionError: division by zero")
+        assert (issue.cell, issue.message) == (
+            9,
+            "failed when run again: ZeroDivisionError: division by zero",
+        )
