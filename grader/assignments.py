@@ -35,7 +35,19 @@ class Assignment:
         return self.directory / f"test_{exercise}.py"
 
     def reference(self) -> ModuleType:
-        return importlib.import_module(self.reference_module)
+        """The reference module; a UsageError saying where, when it cannot be imported."""
+        try:
+            return importlib.import_module(self.reference_module)
+        except SyntaxError as exc:
+            where = f"{exc.filename}, line {exc.lineno}"
+            raise UsageError(
+                f"the reference of '{self.name}' has a syntax error ({where}): {exc.msg}"
+            ) from None
+        except Exception as exc:  # an instructor's module failing at import: say so, not a traceback
+            raise UsageError(
+                f"the reference of '{self.name}' ({self.reference_module}) failed to import: "
+                f"{type(exc).__name__}: {exc}"
+            ) from None
 
 
 def available() -> list[str]:

@@ -108,12 +108,15 @@ def _notebooks(paths: Sequence[str]) -> list[Path]:
 
 def _stems(paths: Sequence[Path]) -> list[str]:
     """Report names for each notebook, unique even when two folders hold the same file name."""
-    seen: dict[str, int] = {"index": 1}  # index.html is the class page of a batch
+    taken = {"index"}  # index.html is the class page of a batch
     stems = []
     for path in paths:
-        stem = path.stem
-        seen[stem] = seen.get(stem, 0) + 1
-        stems.append(stem if seen[stem] == 1 else f"{stem}-{seen[stem]}")
+        stem, n = path.stem, 1
+        while stem in taken:  # a generated name may itself be a file's stem: try until free
+            n += 1
+            stem = f"{path.stem}-{n}"
+        taken.add(stem)
+        stems.append(stem)
     return stems
 
 

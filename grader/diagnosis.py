@@ -343,6 +343,12 @@ class Diagnoser:
         for issue in self.source.issues:
             if exercise in issue.lost:
                 return f"{exercise} is in cell {issue.cell}, which has an error at line {issue.line}: fix it"
+        defined = self.source.definitions.get(exercise)
+        if defined is not None:  # it is there, but running its definition failed
+            return (
+                f"`def {exercise}` in cell {defined.cell} failed when the notebook was loaded "
+                "(see the notes at the end): a default argument or decorator may use a name that is not set"
+            )
         names = sorted(self.source.definitions) or sorted(self.source.top_level_names)
         close = difflib.get_close_matches(exercise, names, n=1, cutoff=0.75)
         if close:
@@ -547,16 +553,21 @@ def _returns_value(code: str) -> bool:
     return any(isinstance(n, ast.Return) and n.value is not None for n in ast.walk(tree))
 
 
-def globals_read(code: str) -> list[str]:
-    """Names the function defined in ``code`` reads but neither takes nor assigns (in order of first use)."""
+def globals_read(code: str, *, whole: bool = False) -> list[str]:
+    """Names the function defined in ``code`` reads but neither takes nor assigns (in order of first use).
+
+    Only its body by default (what it reads when called); with ``whole``, the whole statement, a class's
+    too: default arguments, decorators and annotations are read when the definition runs.
+    """
     try:
         tree = ast.parse(code)
     except SyntaxError:
         return []
-    func = next((n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
+    kinds: tuple[type, ...] = (ast.FunctionDef, ast.AsyncFunctionDef) + ((ast.ClassDef,) if whole else ())
+    func = next((n for n in tree.body if isinstance(n, kinds)), None)
     if func is None:
         return []
-    bound = {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}
+    bound = {a.arg for a in ast.walk(func) if isinstance(a, ast.arg)}
     for node in ast.walk(func):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             bound.add(node.id)
@@ -565,7 +576,9 @@ def globals_read(code: str) -> list[str]:
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             bound.update((a.asname or a.name).split(".")[0] for a in node.names)
     read: list[str] = []
-    for node in (n for statement in func.body for n in ast.walk(statement)):  # not the defaults
+    definitions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    scope: list[ast.stmt] = [func] if whole or not isinstance(func, definitions) else func.body
+    for node in (n for statement in scope for n in ast.walk(statement)):
         name = node.id if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) else ""
         if name and name not in bound and name not in read and not hasattr(builtins, name):
             read.append(name)

@@ -14,6 +14,7 @@ constants) become a small submission, graded in the isolated worker like any not
 from __future__ import annotations
 
 import inspect
+import sys
 import textwrap
 from dataclasses import dataclass
 from types import FunctionType, ModuleType
@@ -26,6 +27,7 @@ from .diagnosis import globals_read
 from .errors import UsageError
 from .grading import grade_source
 from .notebook import extract
+from .reports.terminal import plain
 from .result import CheckResult, SubmissionResult
 
 _HIDDEN = "a hidden check: its details are not shown"
@@ -35,17 +37,17 @@ _CONSTANTS = (int, float, complex, str, bool, type(None))
 def _lines(check: CheckResult) -> list[str]:
     if check.visibility != "visible":
         return [f"    ✗ {check.name} ({_HIDDEN})"]
-    lines = [f"    ✗ {check.name}: {check.message}"]
+    lines = [f"    ✗ {check.name}: {plain(check.message)}"]
     if check.hint:
-        lines.append(f"      hint: {check.hint}")
+        lines.append(f"      hint: {plain(check.hint)}")
     return lines
 
 
 def feedback_text(result: SubmissionResult) -> str:
     """Plain-text feedback: each exercise's score, then each failed check with its message and hint."""
-    lines = [f"{result.submission}: {result.score:g} / {result.max_score:g}"]
+    lines = [f"{plain(result.submission)}: {result.score:g} / {result.max_score:g}"]
     if result.error:
-        lines.append(f"  error: {result.error}")
+        lines.append(f"  error: {plain(result.error)}")
     for exercise in result.exercises:
         mark = "✓" if exercise.status == "passed" else "✗"
         lines.append(
@@ -56,7 +58,7 @@ def feedback_text(result: SubmissionResult) -> str:
                 lines += _lines(check)
     for notice in result.notices:
         where = f"cell {notice.cell}, line {notice.line}: " if notice.cell else ""
-        lines.append(f"  note: {where}{notice.message}")
+        lines.append(f"  note: {where}{plain(notice.message)}")
     return "\n".join(lines)
 
 
@@ -101,15 +103,22 @@ class Feedback:
 
 def gather(function: Any) -> list[str]:
     """Source that recreates ``function`` in the worker: imports, constants and functions it needs."""
-    namespace: dict[str, Any] = getattr(function, "__globals__", {})
+    namespace: dict[str, Any] = getattr(function, "__globals__", None) or vars(
+        sys.modules.get(getattr(function, "__module__", ""), ModuleType("empty"))
+    )  # a class has no __globals__: its module's namespace (the notebook's, in a kernel)
     imports: list[str] = []
     code: list[str] = []
     seen: set[str] = set()
 
-    def add_function(func: Any) -> None:
-        text = textwrap.dedent(inspect.getsource(func))
+    def add_function(func: Any, *, required: bool = False) -> None:
+        try:
+            text = textwrap.dedent(inspect.getsource(func))
+        except (OSError, TypeError):  # no source to be had (some kernels, for classes)
+            if required:
+                raise
+            return  # a helper without source is left out; the worker says what is missing
         code.append(text)
-        for name in globals_read(text):
+        for name in globals_read(text, whole=True):  # defaults and a class's methods too
             resolve(name)
 
     def resolve(name: str) -> None:
@@ -119,15 +128,16 @@ def gather(function: Any) -> list[str]:
         value = namespace[name]
         if isinstance(value, ModuleType):
             imports.append(f"import {value.__name__} as {name}")
-        elif isinstance(value, FunctionType) and value.__globals__ is namespace:
+        elif isinstance(value, (FunctionType, type)) and getattr(value, "__module__", None) == own_module:
             add_function(value)  # defined in the notebook too
         elif isinstance(value, (FunctionType, type)):
             imports.append(f"from {value.__module__} import {value.__qualname__} as {name}")
         elif isinstance(value, _CONSTANTS):
             code.append(f"{name} = {value!r}")
 
+    own_module = getattr(function, "__module__", None)
     seen.add(function.__name__)
-    add_function(function)
+    add_function(function, required=True)
     return imports + code[::-1]
 
 

@@ -12,6 +12,11 @@ Status = Literal["passed", "partial", "failed", "missing", "error", "timeout"]
 Visibility = Literal["visible", "hidden", "after_due_date", "after_published"]
 
 
+def _known(cls: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """The keys of ``data`` that ``cls`` has: JSON written by a later version (extra keys) still reads."""
+    return {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+
+
 @dataclass(frozen=True)
 class CheckResult:
     """One graded check. ``details`` is optional structured, JSON-safe data about what was compared::
@@ -40,7 +45,7 @@ class CheckResult:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> CheckResult:
-        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+        return cls(**_known(cls, data))
 
 
 @dataclass(frozen=True)
@@ -86,7 +91,7 @@ class ExerciseResult:
             max_score=float(data["max_score"]),
             status=data["status"],
             checks=tuple(CheckResult.from_json(c) for c in data.get("checks", [])),
-            source=SourceSpan(**src) if src else None,
+            source=SourceSpan(**_known(SourceSpan, src)) if src else None,
             output=data.get("output", ""),
         )
 
@@ -141,7 +146,7 @@ class SubmissionResult:
             grader_version=data.get("grader_version", ""),
             duration_s=float(data.get("duration_s", 0.0)),
             exercises=tuple(ExerciseResult.from_json(e) for e in data.get("exercises", [])),
-            notices=tuple(Notice(**n) for n in data.get("notices", [])),
+            notices=tuple(Notice(**_known(Notice, n)) for n in data.get("notices", [])),
             confinement={str(k): dict(v) for k, v in (data.get("confinement") or {}).items()},
         )
 

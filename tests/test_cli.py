@@ -158,3 +158,18 @@ def test_grading_twice_gives_the_same_reports(tmp_path: Path) -> None:
 def test_gradescope_command_needs_a_known_assignment(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["gradescope", "no_such_assignment"]) == 2
     assert "unknown assignment" in capsys.readouterr().err
+
+
+def test_report_names_never_collide() -> None:
+    from grader.cli import _stems
+
+    paths = [
+        Path("a/hw.ipynb"),
+        Path("b/hw.ipynb"),
+        Path("c/hw-2.ipynb"),
+        Path("index.ipynb"),
+        Path("index-2.ipynb"),
+    ]
+    stems = _stems(paths)
+    assert len(set(stems)) == len(stems) and "index" not in stems
+    assert stems[:2] == ["hw", "hw-2"] and stems[2] == "hw-2-2"

@@ -292,3 +292,14 @@ def test_a_literal_constant_read_by_the_function_is_not_blamed(constant: str) ->
     assert result.score < result.max_score
     assert hints(result) and all("reads `" not in h for h in hints(result))
     assert any("I left the bias ba out of a_next" in h for h in hints(result))
+
+
+def test_a_definition_that_failed_to_load_is_named_as_such_not_as_a_misspelling() -> None:
+    failing = RIGHT.replace(
+        "def rnn_cell_forward(xt, a_prev, parameters):",
+        "def rnn_cell_forward(xt, a_prev, parameters, n=N_UNSET):",
+    )
+    result = grade_cells(IMPORTS, failing)
+    assert result.score == 0
+    assert any("failed when the notebook was loaded" in h for h in hints(result))
+    assert not any("did you mean" in h for h in hints(result))

@@ -86,3 +86,29 @@ def test_grader_check_prints_hints(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(CORPUS / "mistake_rnn_cell_forward_no_bias.ipynb")]) == 0
     out = capsys.readouterr().out
     assert "hint: your result is exactly what this mistake gives: “I left the bias ba out of a_next”" in out
+
+
+EPSILON = 1e-8
+
+
+def with_default(parameters: Any, eps: float = EPSILON) -> Any:
+    return parameters
+
+
+class Scaled:
+    def __init__(self, n: int) -> None:
+        self.W = np.ones((n, n)) * EPSILON
+
+    def forward(self, x: Any) -> Any:
+        return softmax(self.W @ x)
+
+
+def test_gather_includes_what_default_arguments_read() -> None:
+    assert "EPSILON = 1e-08" in gather(with_default)
+
+
+def test_gather_of_a_class_brings_what_its_methods_read() -> None:
+    pieces = gather(Scaled)
+    assert "import numpy as np" in pieces and "EPSILON = 1e-08" in pieces
+    assert any(p.startswith("def softmax(") for p in pieces)
+    assert pieces[-1].startswith("class Scaled")

@@ -55,3 +55,39 @@ def test_terminal_table(result: SubmissionResult) -> None:
     assert "rnn_cell_forward" in single and "a_next values [m=10]: a_next has wrong values" in single
     many = render_table([result, result])
     assert many.count("alice.ipynb") == 2
+
+
+def test_json_with_keys_added_by_a_later_version_still_reads(result: SubmissionResult) -> None:
+    data = result.to_json()
+    data["new_top_level"] = 1
+    for exercise in data["exercises"]:
+        exercise["new"] = 1
+        for check in exercise["checks"]:
+            check["new"] = 1
+        if exercise["source"]:
+            exercise["source"]["new"] = 1
+    for notice in data["notices"]:
+        notice["new"] = 1
+    assert SubmissionResult.from_json(data) == result
+
+
+def test_terminal_output_has_no_control_characters_or_ci_commands_from_students(
+    result: SubmissionResult,
+) -> None:
+    import dataclasses
+
+    from grader.feedback import feedback_text
+
+    evil = "\x1b[31mRED\n::warning::injected\r\x1b[2K"
+    exercise = result.exercises[0]
+    check = dataclasses.replace(exercise.checks[0], passed=False, points=0.0, message=evil, hint=evil)
+    bad = dataclasses.replace(
+        result,
+        submission="::error::name.ipynb",
+        error=evil,
+        exercises=(dataclasses.replace(exercise, checks=(check,)), *result.exercises[1:]),
+    )
+    for text in (render_table([bad]), render_table([bad, result]), feedback_text(bad)):
+        assert "\x1b" not in text and "\r" not in text
+        assert not any(line.lstrip().startswith("::") for line in text.splitlines())
+        assert "injected" in text  # shown, but inert
