@@ -41,11 +41,15 @@ set -uo pipefail
 mkdir -p /autograder/results
 /autograder/venv/bin/grader run /autograder/submission -a {assignment} \\
     -o /autograder/results/reports --gradescope /autograder/results/results.json
+status=$?
 if [ ! -s /autograder/results/results.json ]; then
-    cat > /autograder/results/results.json <<'JSON'
-{{"score": 0, "output": "No notebook (.ipynb) was found in the submission: upload your notebook.",
- "output_format": "text", "tests": []}}
-JSON
+    if find /autograder/submission -name '*.ipynb' | grep -q .; then
+        message="The submission could not be graded (the grader exited with status $status): tell the staff."
+    else
+        message="No notebook (.ipynb) was found in the submission: upload your notebook."
+    fi
+    printf '{{"score": 0, "output": "%s", "output_format": "text", "tests": []}}\n' "$message" \
+        > /autograder/results/results.json
 fi
 """
 

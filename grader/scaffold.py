@@ -25,7 +25,8 @@ from .errors import UsageError
 
 def project_root(explicit: str | Path | None = None) -> Path:
     """The folder holding the ``exercises/`` package: ``explicit``, else the current directory when it
-    has one, else the folder of the ``exercises`` package that is imported."""
+    has one, else the source checkout the ``exercises`` package is imported from (never an installed
+    copy)."""
     if explicit is not None:
         root = Path(explicit)
         if not root.is_dir():
@@ -36,7 +37,13 @@ def project_root(explicit: str | Path | None = None) -> Path:
         return here
     from . import assignments
 
-    return assignments.ROOT.parent
+    root = assignments.ROOT.parent
+    if not (root / "pyproject.toml").is_file():  # an installed copy: never write into site-packages
+        raise UsageError(
+            "no exercises/ folder here, and the grader is installed, not a source checkout",
+            hint="run from your project's root folder, or give it with --root DIR",
+        )
+    return root
 
 
 def _identifier(text: str, what: str) -> str:

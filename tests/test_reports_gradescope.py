@@ -124,3 +124,28 @@ def test_bundled_wheel_grades_a_notebook(bundle: Path, tmp_path: Path) -> None:
         [sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True
     )
     assert where.stdout.startswith(str(site))  # the wheel's grader ran, not this checkout's
+
+
+@pytest.mark.parametrize(
+    ("notebook", "said"),
+    [
+        (True, "could not be graded (the grader exited with status 3)"),
+        (False, "No notebook (.ipynb) was found"),
+    ],
+)
+def test_run_autograder_says_why_there_is_no_result(tmp_path: Path, notebook: bool, said: str) -> None:
+    from grader.bundle import RUN_AUTOGRADER
+
+    root = tmp_path / "autograder"
+    (root / "venv" / "bin").mkdir(parents=True)
+    (root / "submission").mkdir()
+    fake = root / "venv" / "bin" / "grader"
+    fake.write_text("#!/usr/bin/env bash\nexit 3\n")  # a grader that fails before writing anything
+    fake.chmod(0o755)
+    if notebook:
+        (root / "submission" / "hw.ipynb").write_text("{}")
+    script = tmp_path / "run_autograder"
+    script.write_text(RUN_AUTOGRADER.format(assignment="rnn_step_by_step").replace("/autograder", str(root)))
+    subprocess.run(["bash", str(script)], check=True, timeout=60)
+    results = json.loads((root / "results" / "results.json").read_text())
+    assert results["score"] == 0 and said in results["output"]

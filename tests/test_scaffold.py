@@ -139,4 +139,24 @@ def test_tutorial_followed_literally(tmp_path):
         assert grader(run_try).returncode == 0
         report = json.loads((root / "my-report" / "my_try.json").read_text())
         assert report["score"] == score
-    assert "I left the bias b out of h_next" in TUTORIAL.read_text()
+        hints = [c["hint"] or "" for c in report["exercises"][0]["checks"] if not c["passed"]]
+        if score == 1:  # the tutorial promises the hint quotes the catalogued mistake
+            assert "I left the bias b out of h_next" in TUTORIAL.read_text()
+            assert any("I left the bias b out of h_next" in h for h in hints)
+        else:
+            assert hints == []
+
+
+def test_never_scaffolds_into_an_installed_copy(tmp_path, monkeypatch):
+    from grader import assignments
+    from grader.errors import UsageError
+    from grader.scaffold import project_root
+
+    installed = tmp_path / "site-packages" / "exercises"
+    installed.mkdir(parents=True)
+    monkeypatch.setattr(assignments, "ROOT", installed)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(UsageError, match="not a source checkout"):
+        project_root()
+    (installed.parent / "pyproject.toml").write_text("")  # a source checkout after all
+    assert project_root() == installed.parent

@@ -90,3 +90,20 @@ def test_the_mutant_is_written_as_the_student_function() -> None:
 def test_cli_validate_unknown_assignment_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "no_such_assignment"]) == 2
     assert "unknown assignment" in capsys.readouterr().err
+
+
+def test_no_mutation_score_is_claimed_where_the_reference_itself_fails() -> None:
+    import dataclasses
+
+    verdicts = tuple(judge(RNN, m, own_exercise_only=True) for m in CATALOG["initialize_adam"][:2])
+    reference = validate_reference()
+    broken = dataclasses.replace(
+        reference,
+        exercises=tuple(
+            dataclasses.replace(e, name="initialize_adam", score=0.0, max_score=4.0)
+            for e in reference.exercises
+        ),
+    )
+    table = Validation("rnn_step_by_step", broken, verdicts, ("the reference loses points",), 1.0).table()
+    assert re.search(r"\ninitialize_adam +2 +2 +2 +n/a: reference\n", table), table
+    assert "100%" not in table and "FAILED" in table
