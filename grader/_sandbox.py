@@ -38,7 +38,8 @@ MS_BIND, MS_REC, MS_PRIVATE = 1 << 12, 1 << 14, 1 << 18
 PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_SECUREBITS, PR_SET_CHILD_SUBREAPER = 1, 24, 28, 36
 PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 38, 47, 4
 _SECURE_NOROOT_LOCKED = 0b10_1111  # no root privileges on exec, no setuid fix-up, keep-caps locked off
-WORKER_UID_BASE = 100_000  # a worker started as root runs as its own user: WORKER_UID_BASE + supervisor PID
+WORKER_UID_BASE = 3_000_000_000  # a worker started as root runs as uid WORKER_UID_BASE + supervisor PID:
+# far above login users and the subordinate uid ranges containers use (/etc/subuid starts at 100000)
 # Set by isolate() in the supervisor; its worker (a fork) inherits them.
 _worker_uid = 0
 _own_user = False  # started as root, and any user can read the Python: run as _worker_uid

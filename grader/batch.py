@@ -19,6 +19,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from . import assignments
+from .errors import GraderError
 from .gradebook import Gradebook, assignment_spec, submission_key
 from .grading import grade_stream
 from .parallel import grade_parallel
@@ -64,22 +65,34 @@ def run_batch(
             counts[graded] += 1
             advance()
 
+        def graded(index: int, result: SubmissionResult) -> None:
+            finish(index, result)
+            for copy in copies[index]:  # the same bytes handed in again: the same result
+                finish(copy, dataclasses.replace(result, submission=paths[copy].name), graded=False)
+
         stored = book.lookup(keys)
         todo: list[tuple[int, Path]] = []
+        first: dict[str, int] = {}
+        copies: dict[int, list[int]] = {}
         for index, (path, key) in enumerate(zip(paths, keys, strict=True)):
             if key in stored:
                 finish(index, dataclasses.replace(stored[key], submission=path.name), graded=False)
+            elif key in first:
+                copies[first[key]].append(index)
             else:
+                first[key], copies[index] = index, []
                 todo.append((index, path))
         if dask:
             from .distributed import grade_on_dask  # Dask is optional; its import is slow
 
-            grade_on_dask(dask, todo, finish, assignment)
+            grade_on_dask(dask, todo, graded, assignment)
         elif jobs > 1 and len(todo) > 1:
-            grade_parallel(todo, finish, assignment, jobs, limits=limits)
+            grade_parallel(todo, graded, assignment, jobs, limits=limits)
         else:
-            grade_stream(todo, finish, chosen, limits=limits)
+            grade_stream(todo, graded, chosen, limits=limits)
     done = [r for r in results if r is not None]
+    if len(done) != len(paths):  # every path gets a result, an error result at worst
+        raise GraderError(f"{len(paths) - len(done)} submission(s) got no result; the others are saved")
     return Batch(done, graded=counts[True], reused=counts[False])
 
 

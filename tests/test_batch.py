@@ -76,7 +76,8 @@ def test_parallel_run_gives_the_same_results(
 ) -> None:
     assert main(["run", str(classroom), "-o", str(tmp_path), "-j", "2"]) == 0
     assert snapshot(tmp_path) == serial
-    assert "6 graded, 0 already there" in capsys.readouterr().out
+    # the late copy has the same bytes as its first hand-in: graded once, its result filed twice
+    assert "5 graded, 1 already there" in capsys.readouterr().out
 
 
 def test_second_run_reuses_the_gradebook_and_rewrites_the_reports(

@@ -33,7 +33,8 @@ def test_dask_gives_the_same_gradebook_as_grading_here(
     here: dict[str, Any] = snapshot(tmp_path / "here")
     address = str(cluster.scheduler_address)
     assert main(["run", str(folder), "-o", str(tmp_path / "dask"), "--dask", address]) == 0
-    assert "6 graded, 0 already there" in capsys.readouterr().out
+    # the late copy has the same bytes as its first hand-in: graded once, its result filed twice
+    assert "5 graded, 1 already there" in capsys.readouterr().out
     assert snapshot(tmp_path / "dask") == here
     assert "grade_files" in cluster.scheduler.task_prefixes  # the work was done by the cluster
 
