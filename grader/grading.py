@@ -195,6 +195,7 @@ class _Submission(Generic[Key]):
     prepared_s: float
     issues: list[LoadIssue] = field(default_factory=list)
     confinement: dict[str, dict[str, Any]] = field(default_factory=dict)
+    diagnosis_errors: list[str] = field(default_factory=list)  # hints that could not be worked out
 
 
 class _SessionLoop(Generic[Key]):
@@ -324,14 +325,18 @@ class _SessionLoop(Generic[Key]):
                 outcomes = self.plugin.outcomes
             finally:
                 self.plugin.begin([])
-            for member, _, worker in live:  # what protected each worker, read before it closes
+            for member, session, worker in live:  # what protected each worker, read before it closes
                 member.confinement = dict(worker.confinement)
+                member.diagnosis_errors = list(session.diagnoser.errors) if session.diagnoser else []
         share = (time.monotonic() - start) / max(len(live), 1)
         names = self.names[assignment.name]
         for (member, session, _), mine in zip(live, outcomes, strict=True):
             ordered = sorted(mine.values(), key=lambda o: o.order)
             duration = member.prepared_s + share
             self.on_result(member.key, _result(member, names, ordered, session.output, duration))
+
+
+DIAGNOSIS_FAILED = "the hint of a failed check could not be worked out (a fault of the grader)"
 
 
 def _result(
@@ -360,6 +365,9 @@ def _result(
             Notice(f"graded without this protection ({name}): {entry.get('detail')}")
             for name, entry in member.confinement.items()
             if not entry.get("active")
+        )
+        + tuple(
+            Notice(f"{DIAGNOSIS_FAILED}: {error}"[:500]) for error in dict.fromkeys(member.diagnosis_errors)
         )
     )
     return SubmissionResult(

@@ -24,7 +24,7 @@ from typing import Any
 from . import assignments
 from .assignments import Assignment
 from .diagnosis import Mistake, load_catalog
-from .grading import grade_source
+from .grading import DIAGNOSIS_FAILED, grade_source
 from .notebook import extract
 from .result import SubmissionResult
 
@@ -40,6 +40,7 @@ class Verdict:
     collateral: tuple[str, ...] = ()  # other exercises that lost points
     hinted: bool = False  # a failed check of its exercise carries its description
     problem: str | None = None  # the mutant itself is not usable as written
+    diagnosis_errors: tuple[str, ...] = ()  # why a hint could not be worked out, when that failed
 
     @property
     def ok(self) -> bool:
@@ -86,7 +87,8 @@ class Validation:
             if v.collateral:
                 trouble.append(f"{said} also loses points in {', '.join(v.collateral)}")
             if v.lost > 0 and not v.hinted:
-                trouble.append(f"{said} gets no hint of its own")
+                why = f" ({'; '.join(v.diagnosis_errors)})" if v.diagnosis_errors else ""
+                trouble.append(f"{said} gets no hint of its own{why}")
         lines += ["", *trouble] if trouble else []
         lines.append(f"\n{'OK' if self.ok else 'FAILED'} in {self.duration_s:.1f} s")
         return "\n".join(lines)
@@ -170,7 +172,10 @@ def judge(assignment: Assignment, mutant: Mistake, *, own_exercise_only: bool = 
     own = next(e for e in result.exercises if e.name == mutant.exercise)
     others = tuple(e.name for e in result.exercises if e.name != mutant.exercise and e.score < e.max_score)
     hinted = any(c.hint and mutant.description in c.hint for c in own.checks if not c.passed)
-    return Verdict(*base, lost=own.max_score - own.score, collateral=others, hinted=hinted)
+    errors = tuple(n.message for n in result.notices if n.message.startswith(DIAGNOSIS_FAILED))
+    return Verdict(
+        *base, lost=own.max_score - own.score, collateral=others, hinted=hinted, diagnosis_errors=errors
+    )
 
 
 def _judge_by_name(assignment: str, exercise: str, index: int) -> Verdict:

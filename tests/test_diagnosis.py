@@ -303,3 +303,16 @@ def test_a_definition_that_failed_to_load_is_named_as_such_not_as_a_misspelling(
     assert result.score == 0
     assert any("failed when the notebook was loaded" in h for h in hints(result))
     assert not any("did you mean" in h for h in hints(result))
+
+
+def test_a_diagnosis_that_breaks_costs_the_hint_and_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
+    from grader.diagnosis import Diagnoser
+
+    def broken(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("catalog cannot read this result")
+
+    monkeypatch.setattr(Diagnoser, "hint", broken)
+    result = grade_cells(IMPORTS, RIGHT.replace(' + parameters["ba"])', ")"))
+    assert result.score < result.max_score and hints(result) == []  # graded as usual, without hints
+    [notice] = [n.message for n in result.notices if "could not be worked out" in n.message]
+    assert "RuntimeError: catalog cannot read this result" in notice
