@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from grader.reports import render_table, write_reports
 from grader.result import SubmissionResult
 
@@ -91,3 +93,30 @@ def test_terminal_output_has_no_control_characters_or_ci_commands_from_students(
         assert "\x1b" not in text and "\r" not in text
         assert not any(line.lstrip().startswith("::") for line in text.splitlines())
         assert "injected" in text  # shown, but inert
+
+
+@pytest.mark.parametrize("visibility", ["hidden", "after_due_date", "after_published"])
+def test_no_student_facing_output_shows_a_check_that_is_not_visible(
+    result: SubmissionResult, visibility: str
+) -> None:
+    import dataclasses
+
+    from conftest import HIDDEN_SECRET
+
+    from grader.feedback import feedback_text
+    from grader.reports import render_html, render_junit, render_markdown
+
+    secret = next(c for e in result.exercises for c in e.checks if HIDDEN_SECRET in c.message)
+    alone = dataclasses.replace(secret, visibility=visibility)  # the first and only failed check
+    twice = (alone, dataclasses.replace(alone, name=alone.name + " again"))  # collapsed rows too
+    for checks in ((alone,), twice):
+        exercise = dataclasses.replace(result.exercises[0], checks=checks, status="failed", score=0.0)
+        only = dataclasses.replace(result, exercises=(exercise,))
+        for text in (
+            render_table([only]),
+            render_markdown([only]),
+            render_junit([only]),
+            render_html(only),
+            feedback_text(only),
+        ):
+            assert HIDDEN_SECRET not in text
