@@ -107,9 +107,18 @@ def describe(value: Any) -> str:
 
 
 def _fmt(x: Any) -> str:
-    if isinstance(x, (float, np.floating)):
-        return f"{float(x):.6g}"
+    if isinstance(x, np.generic):
+        x = x.item()  # np.False_ and np.float64(2.0) read as False and 2
+    if isinstance(x, float):
+        return f"{x:.6g}"
     return repr(x)
+
+
+def _real(arr: np.ndarray, name: str) -> np.ndarray:
+    """``arr`` when it holds real numbers (bool, int or float), else a failure saying its dtype."""
+    if arr.dtype.kind not in "biuf":
+        raise CheckFailed(f"{name} should hold real numbers; it has dtype {arr.dtype}")
+    return arr
 
 
 def expect_values(value: Any, count: int | Sequence[int], what: str, names: str = "") -> tuple[Any, ...]:
@@ -151,9 +160,7 @@ def assert_close(
 ) -> np.ndarray:
     """Fail unless ``value`` matches ``expected`` (allclose), naming the worst entry."""
     want = np.asarray(expected, dtype=np.float64)
-    arr = assert_shape(value, want.shape, name)
-    if arr.dtype.kind not in "biuf":
-        raise CheckFailed(f"{name} should hold real numbers; it has dtype {arr.dtype}")
+    arr = _real(assert_shape(value, want.shape, name), name)
     got = arr.astype(np.float64)
     bad = ~np.isclose(got, want, rtol=rtol, atol=atol, equal_nan=False)
     if not bad.any():
@@ -228,7 +235,7 @@ def relative_error(got: np.ndarray, want: np.ndarray) -> float:
 
 def assert_gradient(value: Any, numeric: np.ndarray, name: str, *, tol: float = 1e-6) -> float:
     """Fail unless ``value`` matches a finite-difference gradient within relative error ``tol``."""
-    arr = assert_shape(value, numeric.shape, name)
+    arr = _real(assert_shape(value, numeric.shape, name), name)
     entry: dict[str, Any] = {"name": name, "relative_error": "nan", "tolerance": tol, "passed": False}
     if not np.all(np.isfinite(arr)):
         _note("gradients", entry)

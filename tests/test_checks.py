@@ -322,3 +322,9 @@ def test_assert_array_dict_fails_on_missing_keys_none_values_and_non_arrays() ->
     assert info.value.hint == "fill it in"
     with pytest.raises(CheckFailed, match="a should be a numpy array; got a list"):
         assert_array_dict({"a": [1.0, 2.0]}, ("a",), "f()")
+
+
+@pytest.mark.parametrize("bad", [np.array([["a", "b"]]), np.array([[1j, 2j]])])
+def test_assert_gradient_refuses_arrays_that_do_not_hold_real_numbers(bad: np.ndarray) -> None:
+    with pytest.raises(CheckFailed, match="dW should hold real numbers; it has dtype"):
+        assert_gradient(bad, np.ones((1, 2)), "dW")
