@@ -19,11 +19,11 @@ from typing import Any
 
 from . import assignments
 from .errors import UsageError
-from .grading import grade_stream, grader_version
+from .grading import GROUP, failed_result, grade_stream
 from .result import SubmissionResult
 
 OnResult = Callable[[int, SubmissionResult], None]
-CHUNK = 8  # notebooks per task: one pytest session's start-up is shared by these
+CHUNK = GROUP  # notebooks per task: one pytest session's start-up is shared by these
 
 
 def grade_files(files: list[tuple[str, bytes]], assignment: str | None) -> list[str]:
@@ -85,13 +85,9 @@ def grade_on_dask(
                 texts: list[str] = future.result()
             except Exception as exc:  # the task failed on the cluster (a worker died, ...)
                 for index, path in done:
-                    on_result(index, _failed(path, f"the Dask task grading it failed: {exc!r}"))
+                    on_result(index, failed_result(path, None, f"the Dask task grading it failed: {exc!r}"))
                 continue
             for (index, _), text in zip(done, texts, strict=True):
                 on_result(index, SubmissionResult.from_json(json.loads(text)))
     if unreadable:
         grade_stream(unreadable, on_result, assignments.load(assignment) if assignment else None)
-
-
-def _failed(path: Path, message: str) -> SubmissionResult:
-    return SubmissionResult(None, path.name, 0.0, 0.0, message, grader_version(), 0.0)

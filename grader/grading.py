@@ -258,7 +258,7 @@ class _SessionLoop(Generic[Key]):
                     message = str(_suites_failed(self.candidates, details))
                     path = Path(job.name if isinstance(job, Extracted) else job)
                     assignment = job.assignment if isinstance(job, Extracted) else self.assignment
-                    self.on_result(key, _failed(path, assignment, message, time.monotonic()))
+                    self.on_result(key, failed_result(path, assignment, message, time.monotonic()))
 
     def _prepare(self, key: Key, job: Job) -> _Submission[Key] | SubmissionResult:
         """Read the notebook and choose its assignment; a result already when there is nothing to check."""
@@ -266,7 +266,7 @@ class _SessionLoop(Generic[Key]):
         if isinstance(job, Extracted):
             if job.assignment.name not in self.names:
                 message = f"the suites of '{job.assignment.name}' were not collected for this stream"
-                return _failed(Path(job.name), job.assignment, message, start)
+                return failed_result(Path(job.name), job.assignment, message, start)
             since = start if job.since is None else job.since
             return _Submission(key, Path(job.name), job.source, job.assignment, job.error, start - since)
         path = Path(job)
@@ -276,12 +276,12 @@ class _SessionLoop(Generic[Key]):
             source = read_notebook(path)
         except NotebookError as exc:
             if assignment is None:
-                return _failed(path, None, str(exc), start)
+                return failed_result(path, None, str(exc), start)
             error, source = str(exc), Source((), {}, ())
         if assignment is None:
             assignment = assignments.choose(source, list(self.candidates))
             if assignment is None:
-                return _failed(
+                return failed_result(
                     path,
                     None,
                     "no assignment matches this notebook: it defines none of the graded "
@@ -298,7 +298,7 @@ class _SessionLoop(Generic[Key]):
         if self.plugin.collect_errors:
             failure = str(_suites_failed((assignment,), "; ".join(self.plugin.collect_errors)))
             for member in members:
-                self.on_result(member.key, _failed(member.path, assignment, failure, time.monotonic()))
+                self.on_result(member.key, failed_result(member.path, assignment, failure, time.monotonic()))
             return
         start = time.monotonic()
         reference = assignment.reference()
@@ -313,7 +313,9 @@ class _SessionLoop(Generic[Key]):
                 try:
                     member.issues = worker.load()
                 except GraderError as exc:
-                    self.on_result(member.key, _failed(member.path, assignment, str(exc), time.monotonic()))
+                    self.on_result(
+                        member.key, failed_result(member.path, assignment, str(exc), time.monotonic())
+                    )
                     continue
                 diagnoser = Diagnoser(reference, catalog, member.source)  # it needs the member's source
                 live.append((member, GradingSession(worker, reference, diagnoser=diagnoser), worker))
@@ -444,7 +446,11 @@ def _exercise(
     )
 
 
-def _failed(path: Path, assignment: Assignment | None, message: str, start: float) -> SubmissionResult:
+def failed_result(
+    path: Path, assignment: Assignment | None, message: str, start: float | None = None
+) -> SubmissionResult:
+    """The result of a submission that could not be graded: score 0, the ``message`` as its error, and
+    each exercise of ``assignment`` (when known) marked as an error."""
     return SubmissionResult(
         assignment=assignment.name if assignment else None,
         submission=path.name,
@@ -452,7 +458,7 @@ def _failed(path: Path, assignment: Assignment | None, message: str, start: floa
         max_score=0.0,
         error=message,
         grader_version=grader_version(),
-        duration_s=round(time.monotonic() - start, 3),
+        duration_s=round(time.monotonic() - start, 3) if start is not None else 0.0,
         exercises=tuple(
             ExerciseResult(e, 0.0, 0.0, "error") for e in (assignment.exercises if assignment else ())
         ),

@@ -21,7 +21,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from . import assignments
-from .grading import GROUP, grade_groups, grader_version
+from .grading import GROUP, failed_result, grade_groups
 from .result import SubmissionResult
 from .worker import Limits
 
@@ -141,12 +141,6 @@ def grade_parallel(
 
 def _lost(path: Path, exitcode: int | None) -> SubmissionResult:
     reason = f"signal {-exitcode}" if exitcode is not None and exitcode < 0 else f"status {exitcode}"
-    return SubmissionResult(
-        assignment=None,
-        submission=path.name,
-        score=0.0,
-        max_score=0.0,
-        error=f"the grading process stopped unexpectedly ({reason}) while grading this submission",
-        grader_version=grader_version(),
-        duration_s=0.0,
+    return failed_result(
+        path, None, f"the grading process stopped unexpectedly ({reason}) while grading this submission"
     )
