@@ -86,14 +86,10 @@ def _excerpt(values: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _values(values: dict[str, Any]) -> dict[str, Any]:
-    index = values["index"]
+    """Where the worst difference is and the excerpt around it (the message already gives the numbers)."""
+    index = values.get("index")
     return {
         "where": f"{values['name']}[{', '.join(map(str, index))}]" if index else str(values["name"]),
-        "expected": _number(values["expected"], ".6g"),
-        "got": _number(values["got"], ".6g"),
-        "wrong": int(values["wrong"]),
-        "size": int(values["size"]),
-        "nans": int(values["nans"]),
         "excerpt": _excerpt(values),
     }
 
