@@ -62,9 +62,20 @@ def _supervise(config: dict[str, Any], rfd: int, wfd: int, status_fd: int) -> No
     os.write(status_fd, json.dumps({"status": status}).encode() + b"\n")
 
 
+def _reap(*_: object) -> None:
+    """Wait for every supervisor that ended."""
+    while True:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
 def main() -> None:
     control = socket.socket(fileno=int(sys.argv[1]))
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # supervisors are reaped by the kernel
+    signal.signal(signal.SIGCHLD, _reap)  # waited for, so their CPU time counts as this process's
     control.sendall(b"ready")
     while True:
         try:

@@ -249,6 +249,7 @@ class _SessionLoop(Generic[Key]):
         return True
 
     def close(self, code: int | pytest.ExitCode) -> None:
+        self.plugin.close()
         if self.error is not None:
             raise self.error
         if not self.ran:  # pytest stopped before running anything: every submission gets the reason
@@ -306,17 +307,17 @@ class _SessionLoop(Generic[Key]):
         helpers = str(assignment.helpers) if assignment.helpers else ""
         live: list[tuple[_Submission[Key], GradingSession, ProcessWorker]] = []
         with contextlib.ExitStack() as stack:
-            for member in members:
-                worker = stack.enter_context(
-                    ProcessWorker(member.source.statements, helpers=helpers, limits=self.limits)
-                )
-                try:
-                    member.issues = worker.load()
-                except GraderError as exc:
-                    self.on_result(
-                        member.key, failed_result(member.path, assignment, str(exc), time.monotonic())
-                    )
+            workers = [
+                stack.enter_context(ProcessWorker(m.source.statements, helpers=helpers, limits=self.limits))
+                for m in members
+            ]
+            loaded = self.plugin.each(len(members), lambda i: _load(workers[i]))  # side by side
+            for member, worker, issues in zip(members, workers, loaded, strict=True):
+                if isinstance(issues, GraderError):
+                    broken = failed_result(member.path, assignment, str(issues), time.monotonic())
+                    self.on_result(member.key, broken)
                     continue
+                member.issues = issues
                 diagnoser = Diagnoser(reference, catalog, member.source)  # it needs the member's source
                 live.append((member, GradingSession(worker, reference, diagnoser=diagnoser), worker))
             self.plugin.begin([session for _, session, _ in live])
@@ -336,6 +337,14 @@ class _SessionLoop(Generic[Key]):
             ordered = sorted(mine.values(), key=lambda o: o.order)
             duration = member.prepared_s + share
             self.on_result(member.key, _result(member, names, ordered, session.output, duration))
+
+
+def _load(worker: ProcessWorker) -> list[LoadIssue] | GraderError:
+    """Start ``worker`` and load the notebook's code: the statements that failed, or why it could not."""
+    try:
+        return worker.load()
+    except GraderError as exc:
+        return exc
 
 
 DIAGNOSIS_FAILED = "the hint of a failed check could not be worked out (a fault of the grader)"

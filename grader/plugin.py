@@ -22,9 +22,12 @@ import functools
 import hashlib
 import inspect
 import pickle
+import threading
 import time
 import zlib
 from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_all
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -283,6 +286,11 @@ class GradingPlugin:
     up, runs and reports each check once for the whole group, while the check's function is called once
     per submission, each time with that submission's ``student`` and a fresh ``rng``. What pytest costs
     per check is shared by the group, and each submission's outcomes are those it would get alone.
+
+    The calls of a check for the submissions of a group run side by side, one thread each: while one
+    submission's worker computes, the grading process carries on with the others, so the workers and
+    the grading process keep several cores busy. Each submission's state is its own (session, worker,
+    outcomes) and every thread knows which submission it serves, so the outcomes do not depend on it.
     """
 
     _item: pytest.Item  # the test being run
@@ -290,20 +298,56 @@ class GradingPlugin:
     def __init__(self, *sessions: GradingSession) -> None:
         self.collect_errors: list[str] = []
         self._checks: dict[str, tuple[str, str, float, Visibility]] = {}
+        self._local = threading.local()  # .current: the index of the submission this thread serves
+        self._pool: ThreadPoolExecutor | None = None
+        self._threads = 0
         self.begin(sessions)
 
     def begin(self, sessions: Sequence[GradingSession]) -> None:
         """Grade the next group: ``outcomes[i]`` will hold the outcomes of ``sessions[i]``."""
         self.sessions = list(sessions)
         self.outcomes: list[dict[str, CheckOutcome]] = [{} for _ in self.sessions]
-        self._current = 0
+        self._local.current = 0
+
+    def close(self) -> None:
+        """Stop the threads that run checks side by side (started again when needed)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool, self._threads = None, 0
+
+    def each(self, count: int, task: Callable[[int], Any]) -> list[Any]:
+        """``[task(i) for i in range(count)]``, run side by side, one thread each (the threads are kept
+        for the next calls); ``task(i)`` serves submission ``i``. The first error is raised once every
+        task has ended."""
+        if count <= 1:
+            return [self._serving(i, task) for i in range(count)]
+        if self._pool is None or self._threads < count:
+            self.close()
+            self._pool = ThreadPoolExecutor(max_workers=count, thread_name_prefix="grader-check")
+            self._threads = count
+        futures: list[Future[Any]] = [self._pool.submit(self._serving, i, task) for i in range(count)]
+        try:
+            wait_all(futures)
+        except BaseException:  # Ctrl-C while waiting: stop every worker, then let the threads end
+            for session in self.sessions:
+                session.worker.interrupt()
+            wait_all(futures)
+            raise
+        return [f.result() for f in futures]
+
+    def _serving(self, index: int, task: Callable[[int], Any]) -> Any:
+        self._local.current = index
+        try:
+            return task(index)
+        finally:
+            self._local.current = 0
 
     @property
     def session(self) -> GradingSession:
-        """The session of the submission whose check is running."""
+        """The session of the submission whose check is running (in this thread)."""
         if not self.sessions:
             raise RuntimeError("no submission is being graded")
-        return self.sessions[self._current]
+        return self.sessions[getattr(self._local, "current", 0)]
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -345,24 +389,25 @@ class GradingPlugin:
     def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> bool:
         """Call the check once per submission of the group, recording each outcome (with the details
         the helpers noted and the diagnosis of that submission's calls)."""
-        args = {name: pyfuncitem.funcargs[name] for name in _argnames(pyfuncitem.obj)}
+        fixtures = {name: pyfuncitem.funcargs[name] for name in _argnames(pyfuncitem.obj)}
         hidden = pyfuncitem.get_closest_marker("hidden") is not None
-        try:
-            for index, session in enumerate(self.sessions):
-                self._current = index
-                session.calls = []
-                session.hidden_check = hidden
-                if "rng" in args:
-                    args["rng"] = _rng(pyfuncitem)  # the same numbers for every submission
-                error: BaseException | None = None
-                with recording_details() as noted:
-                    try:
-                        pyfuncitem.obj(**args)
-                    except (Exception, pytest.fail.Exception, pytest.skip.Exception) as exc:
-                        error = exc
-                self._record(index, pyfuncitem, error, noted)
-        finally:
-            self._current = 0
+
+        def check(index: int) -> None:
+            session = self.sessions[index]
+            session.calls = []
+            session.hidden_check = hidden
+            args = dict(fixtures)
+            if "rng" in args:
+                args["rng"] = _rng(pyfuncitem)  # the same numbers for every submission
+            error: BaseException | None = None
+            with recording_details() as noted:
+                try:
+                    pyfuncitem.obj(**args)
+                except (Exception, pytest.fail.Exception, pytest.skip.Exception) as exc:
+                    error = exc
+            self._record(index, pyfuncitem, error, noted)
+
+        self.each(len(self.sessions), check)
         return True
 
     @pytest.hookimpl(wrapper=True)

@@ -133,6 +133,8 @@ class Worker(Protocol):
 
     def defined(self) -> list[str]: ...
 
+    def interrupt(self) -> None: ...
+
 
 def _format_frames(frames: list[list[Any]]) -> str | None:
     if not frames:
@@ -224,11 +226,16 @@ class _ForkServer:
             theirs.close()
         self.sock = ours
         self.ready = False  # its "ready" is awaited at the first spawn: start-up overlaps the caller's work
+        self.lock = threading.Lock()  # workers are started from several threads
 
     def alive(self) -> bool:
         return self.owner == os.getpid() and self.proc.poll() is None
 
     def spawn(self, config: dict[str, Any], fds: tuple[int, int, int]) -> None:
+        with self.lock:
+            self._spawn(config, fds)
+
+    def _spawn(self, config: dict[str, Any], fds: tuple[int, int, int]) -> None:
         if not self.ready:
             self.sock.settimeout(_START_SECONDS)
             try:
@@ -301,6 +308,7 @@ class ProcessWorker:
         self._loaded = False
         self._scope: str | None = None  # the exercise the current copy of the loaded worker serves
         self._generation = 0  # changes whenever objects constructed earlier stop existing
+        self._interrupted = False
 
     # -- lifecycle -------------------------------------------------------------------------------------
     def __enter__(self) -> ProcessWorker:
@@ -368,9 +376,21 @@ class ProcessWorker:
         """Stop the worker and every process it started; remove its working directory."""
         self._kill()
 
+    def interrupt(self) -> None:
+        """Stop the worker at once, from any thread (grading was interrupted): the call waiting on it
+        ends as a crash and no later call starts it again. :meth:`close` still cleans up."""
+        self._interrupted = True
+        pid = self.pid
+        if pid:
+            for kill in (os.killpg, os.kill):
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    kill(pid, signal.SIGKILL)
+
     def _ensure(self) -> None:
         if self.pid:
             return
+        if self._interrupted:
+            raise StudentCrashed("grading was interrupted")
         self._start()
         if not self._loaded:
             self._load_all()

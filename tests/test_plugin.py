@@ -5,6 +5,8 @@ memo); and checks run side by side for a group of submissions."""
 from __future__ import annotations
 
 import dataclasses
+import threading
+import time
 import types
 from collections.abc import Sequence
 from pathlib import Path
@@ -215,3 +217,38 @@ def test_side_by_side_each_submission_keeps_its_own_details_hints_and_output(tmp
     assert theirs["raises"].details is None
     assert wrong.output["f"] == ["printed 1.0\n", "printed 2.0\n"]
     assert right.output["f"] == ["right 1.0\n", "right 2.0\n", "right 3.0\n"]  # not the hidden check's
+
+
+def test_each_runs_the_submissions_side_by_side_each_thread_with_its_own_session() -> None:
+    sessions = [GradingSession(CountingWorker(), ModuleType("reference")) for _ in range(3)]
+    plugin = GradingPlugin(*sessions)
+    together = threading.Barrier(3, timeout=20)  # passed only when all three run at once
+
+    def task(index: int) -> int:
+        together.wait()
+        assert plugin.session is sessions[index]
+        return index * 10
+
+    try:
+        assert plugin.each(3, task) == [0, 10, 20]
+        assert plugin.session is sessions[0]  # the calling thread serves the first, as before
+    finally:
+        plugin.close()
+
+
+def test_each_raises_the_first_error_after_every_task_ended() -> None:
+    plugin = GradingPlugin(*[GradingSession(CountingWorker(), ModuleType("reference")) for _ in range(3)])
+    ended: list[int] = []
+
+    def task(index: int) -> None:
+        if index == 0:
+            raise ValueError("first")
+        time.sleep(0.05)
+        ended.append(index)
+
+    try:
+        with pytest.raises(ValueError, match="first"):
+            plugin.each(3, task)
+        assert sorted(ended) == [1, 2]
+    finally:
+        plugin.close()

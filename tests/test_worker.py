@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -10,7 +11,14 @@ from collections.abc import Callable, Iterator
 import numpy as np
 import pytest
 
-from grader.errors import BadReturn, MissingFunction, StudentCrashed, StudentRaised, StudentTimeout
+from grader.errors import (
+    BadReturn,
+    MissingFunction,
+    StudentCrashed,
+    StudentFailure,
+    StudentRaised,
+    StudentTimeout,
+)
 from grader.notebook import Statement
 from grader.worker import Limits, LoadIssue, MethodRef, ObjectRef, ProcessWorker
 
@@ -199,6 +207,32 @@ def test_timeout_then_next_call_works(worker: ProcessWorker) -> None:
     worker.call("add", [1, 1])
     assert worker.pid != pid
     assert worker.call("add", [2, 2]).value == 4  # the statements were replayed into the new worker
+
+
+def test_interrupt_stops_a_running_call_and_no_later_call_starts_a_worker(
+    make: Callable[..., ProcessWorker],
+) -> None:
+    worker = make(CODE)
+    worker.call("add", [1, 1])
+    pid = worker.pid
+    failures: list[BaseException] = []
+
+    def endless() -> None:
+        try:
+            worker.call("loop", [])  # would end as a timeout after 1 s
+        except StudentFailure as exc:
+            failures.append(exc)
+
+    thread = threading.Thread(target=endless)
+    thread.start()
+    time.sleep(0.2)
+    worker.interrupt()  # from another thread, as on Ctrl-C
+    thread.join()
+    assert [type(f) for f in failures] == [StudentCrashed]
+    assert wait_until_stopped(pid)
+    with pytest.raises(StudentCrashed, match="interrupted"):
+        worker.call("add", [2, 2])
+    assert worker.pid == 0
 
 
 @pytest.mark.parametrize(
