@@ -311,7 +311,7 @@ class _SessionLoop(Generic[Key]):
                 stack.enter_context(ProcessWorker(m.source.statements, helpers=helpers, limits=self.limits))
                 for m in members
             ]
-            loaded = self.plugin.each(len(members), lambda i: _load(workers[i]))  # side by side
+            loaded = self.plugin.each(len(members), lambda i: _load(workers[i]), workers)  # side by side
             for member, worker, issues in zip(members, workers, loaded, strict=True):
                 if isinstance(issues, GraderError):
                     broken = failed_result(member.path, assignment, str(issues), time.monotonic())

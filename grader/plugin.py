@@ -26,9 +26,8 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Generator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import wait as wait_all
 from dataclasses import dataclass
+from queue import SimpleQueue
 from types import ModuleType
 from typing import Any
 
@@ -299,8 +298,7 @@ class GradingPlugin:
         self.collect_errors: list[str] = []
         self._checks: dict[str, tuple[str, str, float, Visibility]] = {}
         self._local = threading.local()  # .current: the index of the submission this thread serves
-        self._pool: ThreadPoolExecutor | None = None
-        self._threads = 0
+        self._crew: _Crew | None = None
         self.begin(sessions)
 
     def begin(self, sessions: Sequence[GradingSession]) -> None:
@@ -311,29 +309,47 @@ class GradingPlugin:
 
     def close(self) -> None:
         """Stop the threads that run checks side by side (started again when needed)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
-            self._pool, self._threads = None, 0
+        if self._crew is not None:
+            self._crew.close()
+            self._crew = None
 
-    def each(self, count: int, task: Callable[[int], Any]) -> list[Any]:
-        """``[task(i) for i in range(count)]``, run side by side, one thread each (the threads are kept
-        for the next calls); ``task(i)`` serves submission ``i``. The first error is raised once every
-        task has ended."""
-        if count <= 1:
-            return [self._serving(i, task) for i in range(count)]
-        if self._pool is None or self._threads < count:
+    def each(
+        self, count: int, task: Callable[[int], Any], workers: Sequence[Worker] | None = None
+    ) -> list[Any]:
+        """``[task(i) for i in range(count)]``, run side by side: ``task(0)`` in this thread, the others
+        in threads of their own (kept for the next calls); ``task(i)`` serves submission ``i``. The first
+        error is raised once every task has ended. On Ctrl-C, ``workers`` (by default the sessions')
+        are stopped, so the other tasks end soon."""
+        if count > 1 and (self._crew is None or self._crew.size < count - 1):
             self.close()
-            self._pool = ThreadPoolExecutor(max_workers=count, thread_name_prefix="grader-check")
-            self._threads = count
-        futures: list[Future[Any]] = [self._pool.submit(self._serving, i, task) for i in range(count)]
+            self._crew = _Crew(count - 1)
+        crew = self._crew
+        for index in range(1, count):
+            assert crew is not None
+            crew.give(index - 1, self._serving, index, task)
+        results: list[tuple[bool, Any]] = [(True, None)] * count
+        waiting = count - 1
         try:
-            wait_all(futures)
-        except BaseException:  # Ctrl-C while waiting: stop every worker, then let the threads end
-            for session in self.sessions:
-                session.worker.interrupt()
-            wait_all(futures)
+            if count:
+                try:
+                    results[0] = (True, task(0))
+                except Exception as exc:
+                    results[0] = (False, exc)
+            while waiting:
+                assert crew is not None
+                index, outcome = crew.done.get()
+                results[index], waiting = outcome, waiting - 1
+        except BaseException:  # Ctrl-C: stop the workers, let the other tasks end, then stop too
+            for worker in [s.worker for s in self.sessions] if workers is None else workers:
+                worker.interrupt()
+            while waiting and crew is not None:
+                crew.done.get()
+                waiting -= 1
             raise
-        return [f.result() for f in futures]
+        for ok, value in results:
+            if not ok:
+                raise value
+        return [value for _, value in results]
 
     def _serving(self, index: int, task: Callable[[int], Any]) -> Any:
         self._local.current = index
@@ -468,6 +484,43 @@ class GradingPlugin:
         except Exception as error:  # a catalog or clue that cannot handle an odd result
             session.diagnoser.errors.append(f"{exercise}: {type(error).__name__}: {error}")
             return None
+
+
+class _Crew:
+    """Threads that run one task each at a time, handed over through queues (cheaper than an executor's
+    futures, which cost more than a check's own work when a check is quick)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.inboxes: list[SimpleQueue[tuple[Callable[..., Any], tuple[Any, ...]] | None]] = [
+            SimpleQueue() for _ in range(size)
+        ]
+        self.done: SimpleQueue[tuple[int, tuple[bool, Any]]] = SimpleQueue()
+        self.threads = [
+            threading.Thread(target=self._serve, args=(i,), name=f"grader-check-{i + 1}", daemon=True)
+            for i in range(size)
+        ]
+        for thread in self.threads:
+            thread.start()
+
+    def give(self, slot: int, function: Callable[..., Any], *args: Any) -> None:
+        self.inboxes[slot].put((function, args))
+
+    def _serve(self, slot: int) -> None:
+        inbox = self.inboxes[slot]
+        while (job := inbox.get()) is not None:
+            function, args = job
+            try:
+                outcome: tuple[bool, Any] = (True, function(*args))
+            except BaseException as exc:
+                outcome = (False, exc)
+            self.done.put((args[0], outcome))
+
+    def close(self) -> None:
+        for inbox in self.inboxes:
+            inbox.put(None)
+        for thread in self.threads:
+            thread.join()
 
 
 def _rng(item: pytest.Item) -> np.random.Generator:
