@@ -24,6 +24,7 @@ from . import assignments
 from .assignments import Assignment
 from .diagnosis import Diagnoser, load_catalog
 from .errors import GraderError, NotebookError
+from .memo import RememberedModule
 from .notebook import Source, read_notebook
 from .plugin import CheckOutcome, GradingPlugin, GradingSession
 from .result import CheckResult, ExerciseResult, Notice, SourceSpan, SubmissionResult, exercise_status
@@ -32,7 +33,7 @@ from .worker import Limits, LoadIssue, ProcessWorker
 _INI = Path(__file__).with_name("suite.ini")
 _ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,16}\b")
 Key = TypeVar("Key")
-GROUP = 8  # submissions checked side by side: pytest's cost per check is shared by them
+GROUP = 16  # submissions checked side by side: pytest's cost per check is shared by them
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,8 @@ def grade_groups(
         "no:logging",
         "-p",
         "no:unraisableexception",  # it collects garbage twice per session
+        "-p",
+        "no:threadexception",  # side-by-side checks keep their threads' exceptions themselves
         "--import-mode=importlib",
     ]
     with _quiet_pytest_environment():
@@ -221,6 +224,7 @@ class _SessionLoop(Generic[Key]):
         self.visible_only = visible_only
         self.names = names  # the exercises graded, per assignment
         self.plugin = GradingPlugin()
+        self.remembered: dict[str, RememberedModule] = {}
         self.ran = False
         self.error: BaseException | None = None
 
@@ -303,6 +307,7 @@ class _SessionLoop(Generic[Key]):
             return
         start = time.monotonic()
         reference = assignment.reference()
+        remembered = self.remembered.setdefault(assignment.name, RememberedModule(reference))
         catalog = load_catalog(assignment.name)
         helpers = str(assignment.helpers) if assignment.helpers else ""
         live: list[tuple[_Submission[Key], GradingSession, ProcessWorker]] = []
@@ -319,7 +324,7 @@ class _SessionLoop(Generic[Key]):
                     continue
                 member.issues = issues
                 diagnoser = Diagnoser(reference, catalog, member.source)  # it needs the member's source
-                live.append((member, GradingSession(worker, reference, diagnoser=diagnoser), worker))
+                live.append((member, GradingSession(worker, remembered, diagnoser=diagnoser), worker))
             self.plugin.begin([session for _, session, _ in live])
             try:
                 for index, item in enumerate(items):

@@ -1,0 +1,80 @@
+"""Remembering results by their arguments, in the grading process.
+
+:func:`memo_key` digests a call (the checks' own values, never a student's). :class:`RememberedModule`
+is the reference module as the checks see it: each of its functions computes a result once per distinct
+arguments for the whole grading process, so a check's expected values are not recomputed for every
+submission. The reference functions are pure; each caller gets its own copy of a remembered result, so a
+check that changes what it got cannot change what the next one gets.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import hashlib
+import pickle
+import threading
+import types
+from collections.abc import Callable
+from typing import Any
+
+from . import _codec
+
+LIMIT = 4096  # results kept per module; the memo starts afresh when it is full
+
+
+def memo_key(call: list[Any]) -> bytes:
+    """A digest of a call's name and arguments.
+
+    pickle only serializes here, it never loads; it is an exact, fast byte image of arrays and
+    containers. Values equal but built differently may get different keys: that only costs a call."""
+    try:
+        data = pickle.dumps(call, protocol=5)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        data = _codec.encode(call)
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+class RememberedModule(types.ModuleType):
+    """``module`` with its plain functions remembered (classes and other attributes are its own)."""
+
+    def __init__(self, module: types.ModuleType) -> None:
+        super().__init__(module.__name__, module.__doc__)
+        self.__wrapped__ = module
+        self._results: dict[bytes, Any] = {}
+        self._functions: dict[tuple[str, bool], Callable[..., Any]] = {}
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self.function(name)
+
+    def function(self, name: str, *, copies: bool = True) -> Any:
+        """``module.name``, remembered when it is a plain function. ``copies=False`` hands out the
+        remembered result itself, for a caller that only reads it (and encodes it, say)."""
+        found = self._functions.get((name, copies))
+        if found is not None:
+            return found
+        value = getattr(self.__wrapped__, name)
+        if not isinstance(value, types.FunctionType):
+            return value
+
+        @functools.wraps(value)
+        def remembered(*args: Any, **kwargs: Any) -> Any:
+            try:
+                key = memo_key([name, list(args), kwargs])
+            except _codec.CodecError:  # arguments that cannot be digested: computed every time
+                return value(*args, **kwargs)
+            try:
+                result = self._results[key]
+            except KeyError:
+                result = value(*args, **kwargs)  # an exception is raised, never remembered
+                with self._lock:
+                    if len(self._results) >= LIMIT:
+                        self._results.clear()
+                    self._results[key] = result
+            return copy.deepcopy(result) if copies else result
+
+        self._functions[(name, copies)] = remembered
+        return remembered

@@ -1,0 +1,74 @@
+"""grader/memo.py: the reference as the checks see it computes each result once per arguments, hands
+every caller its own copy, and leaves classes and failures alone."""
+
+from __future__ import annotations
+
+import types
+
+import numpy as np
+import pytest
+
+from grader.memo import RememberedModule, memo_key
+
+
+def module_counting() -> tuple[types.ModuleType, list[str]]:
+    calls: list[str] = []
+    module = types.ModuleType("reference_under_test")
+
+    def forward(x: np.ndarray, scale: float = 1.0) -> dict[str, np.ndarray]:
+        calls.append("forward")
+        return {"y": x * scale}
+
+    def broken(x: np.ndarray) -> None:
+        calls.append("broken")
+        raise ValueError("no")
+
+    class Model:
+        pass
+
+    module.forward, module.broken, module.Model = forward, broken, Model  # type: ignore[attr-defined]
+    return module, calls
+
+
+def test_a_result_is_computed_once_per_distinct_arguments() -> None:
+    module, calls = module_counting()
+    remembered = RememberedModule(module)
+    x = np.arange(6.0).reshape(2, 3)
+    first = remembered.forward(x)
+    again = remembered.forward(x.copy())  # equal arguments, another array
+    other = remembered.forward(x, scale=2.0)
+    assert calls == ["forward", "forward"]
+    np.testing.assert_array_equal(again["y"], first["y"])
+    np.testing.assert_array_equal(other["y"], 2 * x)
+
+
+def test_each_caller_gets_its_own_copy_unless_it_only_reads() -> None:
+    module, _ = module_counting()
+    remembered = RememberedModule(module)
+    x = np.ones((2, 2))
+    mine = remembered.forward(x)
+    mine["y"][:] = 99.0  # a check that changes what it got
+    np.testing.assert_array_equal(remembered.forward(x)["y"], np.ones((2, 2)))
+    reader = remembered.function("forward", copies=False)
+    assert reader(x) is reader(x)
+
+
+def test_failures_are_raised_every_time_and_classes_are_the_modules_own() -> None:
+    module, calls = module_counting()
+    remembered = RememberedModule(module)
+    for _ in range(2):
+        with pytest.raises(ValueError, match="no"):
+            remembered.broken(np.zeros(1))
+    assert calls == ["broken", "broken"]
+    assert remembered.Model is module.Model  # type: ignore[attr-defined]
+    assert remembered.__name__ == "reference_under_test"
+    with pytest.raises(AttributeError):
+        remembered.missing  # noqa: B018
+
+
+def test_memo_key_tells_arguments_apart() -> None:
+    x = np.arange(4.0)
+    assert memo_key(["f", [x]]) == memo_key(["f", [x.copy()]])
+    assert memo_key(["f", [x]]) != memo_key(["f", [x + 1]])
+    assert memo_key(["f", [x]]) != memo_key(["g", [x]])
+    assert memo_key(["f", [x.reshape(2, 2)]]) != memo_key(["f", [x]])
