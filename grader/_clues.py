@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from .checks import allclose
+
 
 @dataclass(frozen=True)
 class Names:
@@ -90,7 +92,7 @@ def _same(a: Any, b: Any) -> bool:
     x, y = np.asarray(a), np.asarray(b)
     if x.shape != y.shape or x.dtype.kind not in "biuf" or y.dtype.kind not in "biuf":
         return False
-    return bool(np.allclose(x, y, rtol=1e-5, atol=1e-8))
+    return allclose(x, y)
 
 
 def _numeric(value: Any) -> bool:

@@ -155,6 +155,17 @@ def assert_shape(value: Any, shape: Sequence[int], name: str) -> np.ndarray:
     return arr
 
 
+def allclose(
+    x: np.ndarray, y: np.ndarray, *, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False
+) -> bool:
+    """``np.allclose(x, y)`` for arrays of one shape, computed directly (several times faster) when
+    both hold finite floats, the common case; numpy decides the others (infinities, NaN, integers)."""
+    if x.dtype.kind == "f" and y.dtype.kind == "f" and np.isfinite(x).all() and np.isfinite(y).all():
+        with np.errstate(all="ignore"):  # an overflow to inf in the difference is simply "not close"
+            return bool((np.abs(x - y) <= atol + rtol * np.abs(y)).all())
+    return bool(np.allclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
 def assert_close(
     value: Any, expected: Any, name: str, *, rtol: float = 1e-5, atol: float = 1e-8
 ) -> np.ndarray:
@@ -162,6 +173,8 @@ def assert_close(
     want = np.asarray(expected, dtype=np.float64)
     arr = _real(assert_shape(value, want.shape, name), name)
     got = arr.astype(np.float64)
+    if allclose(got, want, rtol=rtol, atol=atol):
+        return arr
     bad = ~np.isclose(got, want, rtol=rtol, atol=atol, equal_nan=False)
     if not bad.any():
         return arr

@@ -42,7 +42,7 @@ import numpy as np
 
 from . import _codec
 from ._clues import locate, return_names
-from .checks import CheckFailed
+from .checks import CheckFailed, allclose
 from .errors import MissingFunction, StudentFailure, StudentRaised
 from .notebook import Source
 
@@ -135,7 +135,7 @@ def same(a: Any, b: Any) -> bool:
         x, y = np.asarray(a), np.asarray(b)
         if x.dtype.kind not in "biuf" or y.dtype.kind not in "biuf" or x.shape != y.shape:
             return x.shape == y.shape and bool(np.array_equal(x, y))
-        return bool(np.allclose(x, y, rtol=1e-5, atol=1e-8, equal_nan=True))
+        return allclose(x, y, equal_nan=True)
     return type(a) is type(b) and bool(a == b)
 
 

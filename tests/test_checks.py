@@ -25,7 +25,7 @@ from grader import (
     relative_error,
 )
 from grader._codec import Opaque
-from grader.checks import json_number, recording_details
+from grader.checks import allclose, json_number, recording_details
 
 A = np.arange(6.0).reshape(2, 3)
 
@@ -328,3 +328,22 @@ def test_assert_array_dict_fails_on_missing_keys_none_values_and_non_arrays() ->
 def test_assert_gradient_refuses_arrays_that_do_not_hold_real_numbers(bad: np.ndarray) -> None:
     with pytest.raises(CheckFailed, match="dW should hold real numbers; it has dtype"):
         assert_gradient(bad, np.ones((1, 2)), "dW")
+
+
+@pytest.mark.parametrize("equal_nan", [False, True])
+def test_allclose_agrees_with_numpy_on_finite_and_special_values(equal_nan: bool) -> None:
+    rng = np.random.default_rng(7)
+    specials = [np.nan, np.inf, -np.inf, 1e308, -1e308, 0.0]
+    for trial in range(400):
+        x = rng.standard_normal((3, 4))
+        y = x + rng.choice([0.0, 1e-9, 1e-6, 1e-3], size=x.shape)
+        for arr in (x, y)[: trial % 3]:  # some trials put special values in one or both
+            arr[tuple(rng.integers(0, (3, 4)))] = rng.choice(specials)
+        if trial % 7 == 0:
+            with np.errstate(over="ignore"):  # 1e308 becomes inf in float32
+                y = y.astype(np.float32)
+        expected = bool(np.allclose(x, y, rtol=1e-5, atol=1e-8, equal_nan=equal_nan))
+        assert allclose(x, y, equal_nan=equal_nan) == expected, (x, y)
+    ints = np.arange(6).reshape(2, 3)
+    assert allclose(ints, ints.copy()) and not allclose(ints, ints + 1)
+    assert not allclose(np.ones(3), np.array([1.0, 1.0, np.inf]))  # no shortcut through an infinite bound
