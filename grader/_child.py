@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import gc
 import io
 import os
 import sys
@@ -231,6 +232,7 @@ class Worker:
         request, a crash, anything) and answers ``{"resumed": wait_status}``: whatever the copy did to
         its memory (monkeypatching, globals, threads) is gone.
         """
+        gc.freeze()  # the copy's collections leave the loaded objects alone: their pages stay shared
         pid = os.fork()
         if pid == 0:
             return {"ok": None}

@@ -17,6 +17,7 @@ die with it (parent-death signals).
 from __future__ import annotations
 
 import ctypes
+import gc
 import json
 import os
 import signal
@@ -76,6 +77,7 @@ def _reap(*_: object) -> None:
 def main() -> None:
     control = socket.socket(fileno=int(sys.argv[1]))
     signal.signal(signal.SIGCHLD, _reap)  # waited for, so their CPU time counts as this process's
+    gc.freeze()  # what numpy loaded is never collected: its pages stay shared with every worker
     control.sendall(b"ready")
     while True:
         try:
