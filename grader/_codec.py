@@ -211,11 +211,7 @@ class _Encoder:
             data = data.astype(np.float64)
         if data.dtype.kind == "c" and data.dtype.itemsize > 16:
             data = data.astype(np.complex128)
-        code = _ENCODABLE.get(data.dtype)
-        if code is None:  # a numeric dtype with extras (e.g. metadata): its plain equivalent
-            data = data.astype(data.dtype.str)
-            code = _ENCODABLE[data.dtype]
-        return self._buffer(data, code)
+        return self._buffer(data, _ENCODABLE[data.dtype])  # every numeric dtype is there by now
 
     def _other(self, obj: Any, depth: int) -> Any:
         """Subclasses of the plain types, numpy scalars, complex numbers, and everything else."""
@@ -223,7 +219,7 @@ class _Encoder:
             return bool(obj)
         if isinstance(obj, str):
             self.size += len(obj)
-            return str.__str__(obj)
+            return obj  # JSON writes a str subclass as its plain text
         if isinstance(obj, (int, np.integer)):
             return int(obj)
         if isinstance(obj, (float, np.floating)):
@@ -365,13 +361,6 @@ class _Decoder:
             value[key] = item
         self.table[slot] = value
         return value
-
-    def _real(self, part: Any) -> float:
-        if type(part) is list:
-            part = self.node(part, MAX_DEPTH)  # only a tag without children fits there
-        if type(part) is not float and type(part) is not int:
-            raise CodecError("malformed complex number")
-        return float(part)
 
     def _array(self, node: list[Any]) -> np.ndarray:
         code = node[1] if len(node) > 1 else None
