@@ -19,7 +19,8 @@ a tag::
 Buffers follow the header in the order their ``"a"`` nodes appear, each padded with zeros to a
 multiple of 8 bytes so that arrays decoded in place are aligned; the frame ends with the last one.
 Arrays keep only numeric data (bool, int, uint, float, complex). ndarray subclasses travel as plain
-arrays of their data. Sizes, depth and node counts are bounded on both sides, the same way.
+arrays of their data. Sizes (array bytes and characters of text), depth and node counts (the value,
+each item of a list or tuple, each key and value of a dict) are bounded on both sides, the same way.
 
 Decoding validates everything and builds only plain values. Decoded arrays are writable and own
 their memory, except that the arrays of a message whose buffers total at most ``SHARED_BLOCK``
@@ -137,7 +138,9 @@ class _Encoder:
             return obj
         return self._other(obj, depth)
 
-    def _container(self, obj: Any, cls: type, depth: int) -> Any:
+    def _container(
+        self, obj: Any, cls: type[dict[Any, Any] | list[Any] | tuple[Any, ...]], depth: int
+    ) -> Any:
         key = id(obj)
         slot = self.seen.get(key)
         if slot is not None:
@@ -146,7 +149,7 @@ class _Encoder:
             return ["r", slot]
         self.seen[key] = len(self.keep)
         self.keep.append(obj)
-        count = len(obj)
+        count = cls.__len__(obj)  # a subclass's own __len__ could understate it
         if count:
             if depth >= MAX_DEPTH:
                 raise CodecError(f"the value is nested more than {MAX_DEPTH} levels deep")
@@ -228,7 +231,6 @@ class _Encoder:
         if isinstance(obj, (complex, np.complexfloating)):
             value_c = complex(obj)
             parts = [p if math.isfinite(p) else _special(p) for p in (value_c.real, value_c.imag)]
-            self.nodes += 2
             return ["c", *parts]
         if isinstance(obj, np.ndarray):
             return self._array(obj)
@@ -313,7 +315,6 @@ class _Decoder:
         if tag == "c":
             if len(node) != 3:
                 raise CodecError("malformed complex number")
-            self.nodes += 2
             return complex(_real(node[1]), _real(node[2]))
         if tag == "o":
             if len(node) != 2 or type(node[1]) is not str:

@@ -141,6 +141,20 @@ class Items(list):  # type: ignore[type-arg]
 Pair = collections.namedtuple("Pair", "a b")
 
 
+class Shy(list):  # type: ignore[type-arg]
+    def __len__(self) -> int:
+        return 0
+
+
+def test_limits_count_what_a_container_holds_not_what_it_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("grader._codec.MAX_NODES", 10)
+    with pytest.raises(CodecError, match="more than 10 parts"):
+        encode(Shy(range(20)))
+    monkeypatch.setattr("grader._codec.MAX_DEPTH", 1)
+    with pytest.raises(CodecError, match="levels deep"):
+        encode([Shy([1])])
+
+
 def test_subclasses_of_plain_types_come_back_plain() -> None:
     table = collections.OrderedDict([("b", 1), ("a", 2)])
     counts = collections.defaultdict(list, {3: [1]})
