@@ -10,6 +10,8 @@ Requests (dicts) and their answers:
 
 - ``{"op": "exec", "code", "cell", "line"}``: run one kept top-level statement of the notebook.
   Answer ``{"ok": None}`` or ``{"exc": {...}}``.
+- ``{"op": "load", "statements": [[code, cell, line], ...]}``: run them all in turn. Answer
+  ``{"ok": [None or {...}, ...]}``, the exception of each one that failed.
 - ``{"op": "call", "name", "args", "kwargs", "standins"}``: call a function of the notebook. Names in
   ``standins`` are replaced, for the duration of the call, by stubs that ask the grading process to run
   its own version (``{"callback": name, "args", "kwargs"}``, answered by ``{"ok": value}`` or
@@ -185,6 +187,12 @@ class Worker:
             except BaseException as exc:
                 return {"exc": _describe(exc), "out": self.out.take()}
             return {"ok": None, "out": self.out.take()}
+        if op == "load":  # every statement in turn; the failures, None for those that ran
+            failures = []
+            for code, cell, line in req["statements"]:
+                answer = self.handle({"op": "exec", "code": code, "cell": cell, "line": line})
+                failures.append(answer.get("exc"))
+            return {"ok": failures}
         if op == "call":
             target = req.get("target")
             return self.call(

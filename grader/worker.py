@@ -412,6 +412,8 @@ class ProcessWorker:
 
     def _load_all(self) -> None:
         self._loaded = True
+        if self._load_at_once():
+            return
         deadline = time.monotonic() + self.limits.load_seconds
         for st in self.statements:
             if time.monotonic() > deadline:
@@ -426,6 +428,32 @@ class ProcessWorker:
                 if not self.pid:  # it ended the worker
                     self._start()
                     self._replay()
+
+    def _load_at_once(self) -> bool:
+        """Run every statement in one request, the common case: a notebook whose code loads well
+        within one statement's time. False when that does not work out (a statement that hangs or
+        ends the process): the worker is then started afresh, to run them one at a time."""
+        request = {"op": "load", "statements": [[st.code, st.cell, st.line] for st in self.statements]}
+        try:
+            reply = self._request(
+                request, self.limits.statement_seconds, None, what="loading the notebook's code"
+            )
+            failures = reply.value
+            if not isinstance(failures, list) or len(failures) != len(self.statements):
+                raise BadReturn("the worker answered the loading with something else")
+        except StudentFailure:
+            self._kill()
+            self._start()
+            return False
+        for st, failure in zip(self.statements, failures, strict=True):
+            if failure is None:
+                self._good.append(st)
+                continue
+            try:
+                self._answer({"exc": failure}, f"the statement at cell {st.cell}, line {st.line}")
+            except StudentFailure as exc:
+                self.issues.append(LoadIssue(st.cell, st.line, exc.message))
+        return True
 
     def _exec(self, st: Statement) -> None:
         self._request(

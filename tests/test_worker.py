@@ -244,6 +244,24 @@ def test_crash_then_next_call_works(worker: ProcessWorker, name: str, args: list
     assert worker.call("add", [2, 2]).value == 4
 
 
+def test_loading_runs_in_one_request_and_a_statement_that_ends_the_worker_costs_only_itself(
+    make: Callable[..., ProcessWorker],
+) -> None:
+    code = [(1, 1, "import os"), (2, 1, "x = 1 / 0"), (3, 1, "def f():\n    return 7")]
+    w = make(code)
+    requests: list[str] = []
+    send = w._send
+    w._send = lambda message, deadline: (requests.append(message.get("op")), send(message, deadline))[1]  # type: ignore[method-assign]
+    assert [(i.cell, i.message) for i in w.load()] == [(2, "ZeroDivisionError: division by zero")]
+    assert requests == ["load"]
+    assert w.call("f", []).value == 7
+    ended = make([*code[:2], (2, 3, "os._exit(4)"), code[2]])  # the one-request load cannot finish
+    issues = ended.load()
+    assert [(i.cell, i.line) for i in issues] == [(2, 1), (2, 3)]
+    assert "exited with status 4" in issues[1].message
+    assert ended.call("f", []).value == 7
+
+
 def test_endless_statement_at_load_time_is_a_load_issue(make: Callable[..., ProcessWorker]) -> None:
     w = make(
         [(1, 1, "BEFORE = 1"), (2, 3, "while True:\n    pass"), (3, 1, "def both():\n    return BEFORE + 1")]
