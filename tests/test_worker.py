@@ -102,6 +102,13 @@ def processes_with(marker: str) -> list[int]:
     return found
 
 
+def wait_until(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return condition()
+
+
 def wait_until_gone(marker: str, seconds: float = 3.0) -> bool:
     deadline = time.monotonic() + seconds
     while processes_with(marker) and time.monotonic() < deadline:
@@ -304,9 +311,9 @@ def test_close_stops_processes_the_student_started(make: Callable[..., ProcessWo
     w = make(CODE)
     marker = f"grader-test-{uuid.uuid4()}"
     w.call("spawn", [marker])
-    assert processes_with(marker)
+    assert wait_until(lambda: bool(processes_with(marker)))  # its command line shows once exec is done
     w.close()
-    assert wait_until_gone(marker)
+    assert wait_until_gone(marker, seconds=10.0)  # a loaded machine can be slow to reap
 
 
 SCOPED = [
