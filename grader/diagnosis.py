@@ -559,14 +559,19 @@ def globals_read(code: str, *, whole: bool = False) -> list[str]:
     Only its body by default (what it reads when called); with ``whole``, the whole statement, a class's
     too: default arguments, decorators and annotations are read when the definition runs.
     """
+    return list(_globals_read(code, whole))
+
+
+@functools.lru_cache(maxsize=1024)  # asked again for each failed check of a submission
+def _globals_read(code: str, whole: bool) -> tuple[str, ...]:
     try:
         tree = ast.parse(code)
     except SyntaxError:
-        return []
+        return ()
     kinds: tuple[type, ...] = (ast.FunctionDef, ast.AsyncFunctionDef) + ((ast.ClassDef,) if whole else ())
     func = next((n for n in tree.body if isinstance(n, kinds)), None)
     if func is None:
-        return []
+        return ()
     bound = {a.arg for a in ast.walk(func) if isinstance(a, ast.arg)}
     for node in ast.walk(func):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
@@ -582,4 +587,4 @@ def globals_read(code: str, *, whole: bool = False) -> list[str]:
         name = node.id if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) else ""
         if name and name not in bound and name not in read and not hasattr(builtins, name):
             read.append(name)
-    return read
+    return tuple(read)

@@ -4,6 +4,7 @@ every caller its own copy, and leaves classes and failures alone."""
 from __future__ import annotations
 
 import types
+from typing import Any
 
 import numpy as np
 import pytest
@@ -72,3 +73,22 @@ def test_memo_key_tells_arguments_apart() -> None:
     assert memo_key(["f", [x]]) != memo_key(["f", [x + 1]])
     assert memo_key(["f", [x]]) != memo_key(["g", [x]])
     assert memo_key(["f", [x.reshape(2, 2)]]) != memo_key(["f", [x]])
+
+
+def test_a_copy_keeps_what_was_shared_shared_and_copies_every_array() -> None:
+    module = types.ModuleType("reference_shared")
+    weights = {"W": np.ones((2, 2))}
+
+    def step(x: np.ndarray) -> tuple[Any, ...]:
+        y = x * 2
+        return y, (y, weights), [weights, 3, "s", None]
+
+    module.step = step  # type: ignore[attr-defined]
+    remembered = RememberedModule(module)
+    first = remembered.step(np.ones(2))
+    second = remembered.step(np.ones(2))
+    assert first[0] is first[1][0] and first[1][1] is first[2][0]  # shared as in the original
+    assert first[0] is not second[0] and first[1][1] is not second[1][1]
+    first[1][1]["W"][0, 0] = -1.0
+    assert second[1][1]["W"][0, 0] == 1.0 and weights["W"][0, 0] == 1.0
+    assert first[2][1:] == [3, "s", None]
