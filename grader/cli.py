@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from . import assignments
 from .batch import run_batch
@@ -261,5 +264,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def command() -> NoReturn:
+    """The ``grader`` program: :func:`main`, then the exit without tearing the interpreter down.
+
+    What a normal exit does that matters runs first: the atexit handlers (the warm worker parent is
+    stopped there) and the flush of the standard streams. Freeing every object and module one by one
+    (about 0.1 s with numpy, pytest and jinja2 loaded) is left to the operating system. A thread still
+    running, or a stream that cannot be flushed, gets Python's own exit instead.
+    """
+    code = main()
+    if threading.active_count() == 1:
+        atexit._run_exitfuncs()
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            sys.exit(code)
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    command()
