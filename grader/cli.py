@@ -16,7 +16,6 @@ from . import assignments
 from .batch import run_batch
 from .bundle import build_autograder
 from .errors import GraderError, UsageError
-from .feedback import feedback_text
 from .gradebook import Gradebook, export_csv
 from .grading import grade_notebook
 from .release import write_release
@@ -29,7 +28,6 @@ from .reports import (
 )
 from .result import SubmissionResult
 from .scaffold import choose_assignment, project_root, scaffold
-from .validation import validate
 from .worker import prestart
 
 
@@ -185,12 +183,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise UsageError(f"no such notebook: {args.notebook}")
     chosen = assignments.load(args.assignment) if args.assignment else None
+    from .feedback import feedback_text  # the student's view: loaded only by the command that shows it
+
     result = grade_notebook(path, chosen, visible_only=True)
     print(feedback_text(result))
     return 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from .validation import validate  # with its process pool: loaded only by the command that uses it
+
     names = [args.assignment] if args.assignment else assignments.available()
     chosen = [assignments.load(name) for name in names]  # an unknown name is a usage error first
     results = [validate(assignment, jobs=args.jobs) for assignment in chosen]
@@ -270,10 +272,11 @@ def command() -> NoReturn:
     What a normal exit does that matters runs first: the atexit handlers (the warm worker parent is
     stopped there) and the flush of the standard streams. Freeing every object and module one by one
     (about 0.1 s with numpy, pytest and jinja2 loaded) is left to the operating system. A thread still
-    running, or a stream that cannot be flushed, gets Python's own exit instead.
+    running, a stream that cannot be flushed, or a profiler or coverage tool that writes its data at exit
+    gets Python's own exit instead.
     """
     code = main()
-    if threading.active_count() == 1:
+    if threading.active_count() == 1 and sys.getprofile() is None and sys.gettrace() is None:
         atexit._run_exitfuncs()
         try:
             sys.stdout.flush()
