@@ -261,13 +261,13 @@ def extract(nb: Any) -> Source:
         if cell.get("cell_type") != "code":
             continue
         src = _text(cell.get("source"))
-        text, issue = _python_text(src, index)
+        text, tree, issue = _python_text(src, index)
         if issue is not None:
             issues.append(issue)
         if text is None:
             continue
         try:
-            tree = ast.parse(text)
+            tree = tree or ast.parse(text)
         except SyntaxError as exc:
             lost = tuple(_DEF_NAME.findall(text))
             issues.append(CellIssue(index, exc.lineno or 1, f"syntax error: {exc.msg}", lost))
@@ -304,28 +304,27 @@ def extract(nb: Any) -> Source:
     )
 
 
-def _python_text(src: str, cell: int) -> tuple[str | None, CellIssue | None]:
-    """Turn IPython syntax into ``pass``; None when the whole cell is not Python."""
+def _python_text(src: str, cell: int) -> tuple[str | None, ast.Module | None, CellIssue | None]:
+    """Turn IPython syntax into ``pass``; None when the whole cell is not Python. The text comes with its
+    syntax tree when it was parsed without an error."""
     lines = _NEWLINE.split(src)
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is not None and lines[first].lstrip().startswith("%%"):
         magic = lines[first].lstrip()[2:].split(maxsplit=1)
         name = magic[0] if magic else ""
         if name not in _PYTHON_CELL_MAGICS:
-            return None, CellIssue(cell, first + 1, f"cell magic %%{name}: not Python, skipped")
+            return None, None, CellIssue(cell, first + 1, f"cell magic %%{name}: not Python, skipped")
         lines[first] = ""
     text = "\n".join(lines)
     try:
-        ast.parse(text)
-        return text, None
+        return text, ast.parse(text), None
     except SyntaxError:
         pass
     lines = [_pass_like(line) if _IPYTHON_LINE.match(line) else line for line in lines]
     for _ in range(50):  # bare shell lines at top level, one syntax error at a time
         text = "\n".join(lines)
         try:
-            ast.parse(text)
-            break
+            return text, ast.parse(text), None
         except SyntaxError as exc:
             number = (exc.lineno or 0) - 1
             if not 0 <= number < len(lines):
@@ -336,7 +335,7 @@ def _python_text(src: str, cell: int) -> tuple[str | None, CellIssue | None]:
                 lines[number] = "pass"
             else:
                 break
-    return "\n".join(lines), None
+    return "\n".join(lines), None, None
 
 
 def _pass_like(line: str) -> str:
