@@ -275,11 +275,13 @@ def _central_difference(
     loss: Callable[[], float], x: np.ndarray, index: tuple[int, ...], step: float
 ) -> float:
     old = x[index]
-    x[index] = old + step
-    plus = loss()
-    x[index] = old - step
-    minus = loss()
-    x[index] = old
+    try:
+        x[index] = old + step
+        plus = loss()
+        x[index] = old - step
+        minus = loss()
+    finally:
+        x[index] = old  # x is as it was, even when the loss raised
     return (plus - minus) / (2 * step)
 
 

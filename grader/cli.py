@@ -280,8 +280,9 @@ def command() -> NoReturn:
     if threading.active_count() == 1 and sys.getprofile() is None and sys.gettrace() is None:
         atexit._run_exitfuncs()
         try:
-            sys.stdout.flush()
-            sys.stderr.flush()
+            for stream in (sys.stdout, sys.stderr):
+                if stream is not None:  # None when the command was started with that stream closed
+                    stream.flush()
         except (OSError, ValueError):
             sys.exit(code)
         os._exit(code)

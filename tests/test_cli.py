@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -173,3 +175,36 @@ def test_report_names_never_collide() -> None:
     stems = _stems(paths)
     assert len(set(stems)) == len(stems) and "index" not in stems
     assert stems[:2] == ["hw", "hw-2"] and stems[2] == "hw-2-2"
+
+
+_COMMAND = """
+import atexit, os, sys, threading, time
+
+class Teardown:
+    def __del__(self, write=os.write):
+        write(1, b"interpreter torn down")
+
+kept = Teardown()
+atexit.register(print, "exit handler ran")
+from grader.cli import command
+if sys.argv[1] == "thread":  # still running when the command ends
+    threading.Thread(target=time.sleep, args=(1,)).start()
+sys.argv = ["grader", *sys.argv[2:]]
+print("unflushed output", end="")
+command()
+"""
+
+
+@pytest.mark.parametrize("thread", [False, True])
+def test_the_command_ends_with_its_exit_code_output_and_exit_handlers(tmp_path: Path, thread: bool) -> None:
+    argv = ["run", str(tmp_path / "missing.ipynb"), "-o", str(tmp_path / "out")]
+    done = subprocess.run(
+        [sys.executable, "-c", _COMMAND, "thread" if thread else "-", *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and "no such file or folder" in done.stderr
+    assert done.stdout.startswith("unflushed output") and "exit handler ran" in done.stdout
+    # the interpreter is left to the operating system, unless a thread still runs (Python waits for it)
+    assert ("interpreter torn down" in done.stdout) is thread
