@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import gc
 import json
 import os
 import sys
@@ -270,12 +271,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 def command() -> NoReturn:
     """The ``grader`` program: :func:`main`, then the exit without tearing the interpreter down.
 
+    Garbage collection is off while the program is imported (``grader/__main__.py``, the entry point of
+    both ``grader`` and ``python -m grader``); what was imported is then frozen, so that later
+    collections skip it.
+
     What a normal exit does that matters runs first: the atexit handlers (the warm worker parent is
     stopped there) and the flush of the standard streams. Freeing every object and module one by one
     (about 0.1 s with numpy, pytest and jinja2 loaded) is left to the operating system. A thread still
     running, a stream that cannot be flushed, or a profiler or coverage tool that writes its data at exit
     gets Python's own exit instead.
     """
+    gc.freeze()  # what was imported lives as long as the command: the collector need not look at it again
+    gc.enable()
     code = main()
     if threading.active_count() == 1 and sys.getprofile() is None and sys.gettrace() is None:
         atexit._run_exitfuncs()

@@ -178,19 +178,16 @@ def test_report_names_never_collide() -> None:
 
 
 _COMMAND = """
-import atexit, os, sys, threading, time
+import atexit, gc, os, sys, threading, time
 
-class Teardown:
-    def __del__(self, write=os.write):
-        write(1, b"interpreter torn down")
-
-kept = Teardown()
-atexit.register(print, "exit handler ran")
-from grader.cli import command
+exit_now = os._exit
+os._exit = lambda code: (os.write(1, b" ended at once"), exit_now(code))
+atexit.register(lambda: print("exit handler ran, collector on:", gc.isenabled()))
+from grader.__main__ import command  # the entry point of the grader command
 if sys.argv[1] == "thread":  # still running when the command ends
-    threading.Thread(target=time.sleep, args=(1,)).start()
+    threading.Thread(target=lambda: (time.sleep(1), print("thread finished"))).start()
 sys.argv = ["grader", *sys.argv[2:]]
-print("unflushed output", end="")
+print(f"collector on while importing: {gc.isenabled()}; unflushed output", end="")
 command()
 """
 
@@ -205,6 +202,8 @@ def test_the_command_ends_with_its_exit_code_output_and_exit_handlers(tmp_path: 
         timeout=60,
     )
     assert done.returncode == 2 and "no such file or folder" in done.stderr
-    assert done.stdout.startswith("unflushed output") and "exit handler ran" in done.stdout
+    assert done.stdout.startswith("collector on while importing: False; unflushed output")
+    assert "exit handler ran, collector on: True" in done.stdout
     # the interpreter is left to the operating system, unless a thread still runs (Python waits for it)
-    assert ("interpreter torn down" in done.stdout) is thread
+    assert ("ended at once" in done.stdout) is not thread
+    assert ("thread finished" in done.stdout) is thread
