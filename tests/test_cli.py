@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -207,3 +208,13 @@ def test_the_command_ends_with_its_exit_code_output_and_exit_handlers(tmp_path: 
     # the interpreter is left to the operating system, unless a thread still runs (Python waits for it)
     assert ("ended at once" in done.stdout) is not thread
     assert ("thread finished" in done.stdout) is thread
+
+
+@pytest.mark.parametrize("given, used", [(None, "1"), ("3", "3")])
+def test_the_command_keeps_blas_to_one_thread_unless_told_otherwise(given: str | None, used: str) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    code = "import os, grader.__main__, numpy; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.strip() == used
