@@ -80,6 +80,12 @@ def grade(path: Path, outdir: Path, jobs: int) -> tuple[float, float]:
     return time.perf_counter() - start, _children_cpu() - cpu
 
 
+def _seconds(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
 def worker_start(count: int = 20) -> float:
     """Seconds from starting a worker to its first answer (Python, numpy, the helpers): what every
     submission pays before its own work."""
@@ -119,9 +125,15 @@ def main() -> int:
         paths = sorted(folder.glob("*.ipynb"))
         lines = []
 
-        single = sorted(grade(paths[0], Path(tmp) / f"single{i}", 1)[0] for i in range(args.single))
-        median = single[len(single) // 2]
-        lines.append(f"grader run on one notebook (fresh process, median of {args.single}): {median:.2f} s")
+        single, anchor = [], []
+        for i in range(args.single):  # alternately, so that both see the same load on the machine
+            anchor.append(_seconds([sys.executable, "-c", "import numpy"]))
+            single.append(grade(paths[0], Path(tmp) / f"single{i}", 1)[0])
+        median, python = sorted(single)[len(single) // 2], sorted(anchor)[len(anchor) // 2]
+        lines.append(
+            f"grader run on one notebook (fresh process, median of {args.single}): {median:.2f} s = "
+            f"{median / python:.1f}x starting Python with numpy ({python:.3f} s; see bench_single.py)"
+        )
 
         rates = {}
         for jobs in args.jobs:

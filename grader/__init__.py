@@ -18,43 +18,85 @@ What a student imports in a notebook::
 
 from __future__ import annotations
 
+import importlib
 import typing
 
-import pytest
+if typing.TYPE_CHECKING:
+    import pytest
 
-from .checks import (
-    CheckFailed,
-    as_array,
-    assert_array_dict,
-    assert_close,
-    assert_gradient,
-    assert_keys,
-    assert_shape,
-    describe,
-    expect_values,
-    numerical_gradient,
-    pick,
-    relative_error,
-)
-from .diagnosis import Mistake, mistake
-from .feedback import check
+    from .checks import (
+        CheckFailed,
+        as_array,
+        assert_array_dict,
+        assert_close,
+        assert_gradient,
+        assert_keys,
+        assert_shape,
+        describe,
+        expect_values,
+        numerical_gradient,
+        numerical_gradients,
+        pick,
+        relative_error,
+    )
+    from .diagnosis import Mistake, mistake
+    from .feedback import check
 
 _T = typing.TypeVar("_T")
+# Names of the API imported from their module on first use (PEP 562): ``import grader`` stays cheap, and a
+# command such as ``grader run`` loads only what it runs (the student's ``check`` is never loaded there).
+_LAZY = {
+    "CheckFailed": "checks",
+    "as_array": "checks",
+    "assert_array_dict": "checks",
+    "assert_close": "checks",
+    "assert_gradient": "checks",
+    "assert_keys": "checks",
+    "assert_shape": "checks",
+    "describe": "checks",
+    "expect_values": "checks",
+    "numerical_gradient": "checks",
+    "numerical_gradients": "checks",
+    "pick": "checks",
+    "relative_error": "checks",
+    "Mistake": "diagnosis",
+    "mistake": "diagnosis",
+    "check": "feedback",
+}
+
+
+def __getattr__(name: str) -> typing.Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'grader' has no attribute '{name}'")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # found directly from now on
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
 
 
 # Markers are made when used, not at import, so that importing grader under --strict-markers is safe.
 def exercise(name: str, *, uses: tuple[str, ...] = ()) -> pytest.MarkDecorator:
     """Mark a suite module: ``pytestmark = exercise("rnn_forward", uses=("rnn_cell_forward",))``."""
+    import pytest
+
     return pytest.mark.exercise(name, uses=tuple(uses))
 
 
 def points(value: float) -> pytest.MarkDecorator:
     """The points a check is worth: ``@points(2)``."""
+    import pytest
+
     return pytest.mark.points(value)
 
 
 def hidden(test: _T) -> _T:
     """A check whose message is not shown to students (``@hidden``)."""
+    import pytest
+
     marked: typing.Any = pytest.mark.hidden(test)
     return marked  # type: ignore[no-any-return]
 
@@ -75,6 +117,7 @@ __all__ = [
     "hidden",
     "mistake",
     "numerical_gradient",
+    "numerical_gradients",
     "pick",
     "points",
     "relative_error",

@@ -11,18 +11,18 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tqdm import tqdm
-
 from . import assignments
-from .errors import GraderError
+from .assignments import Assignment
+from .errors import GraderError, NotebookError
 from .gradebook import Gradebook, assignment_spec, submission_key
-from .grading import grade_stream
-from .parallel import grade_parallel
+from .grading import Extracted, Job, grade_stream
+from .notebook import read_notebook
 from .reports import write_reports
 from .result import SubmissionResult
 from .worker import Limits
@@ -87,13 +87,36 @@ def run_batch(
 
             grade_on_dask(dask, todo, graded, assignment)
         elif jobs > 1 and len(todo) > 1:
+            from .parallel import grade_parallel  # multiprocessing: loaded only for -j N
+
             grade_parallel(todo, graded, assignment, jobs, limits=limits)
         else:
-            grade_stream(todo, graded, chosen, limits=limits)
+            jobs_, chosen = _lone(todo, chosen)
+            grade_stream(jobs_, graded, chosen, limits=limits)
     done = [r for r in results if r is not None]
     if len(done) != len(paths):  # every path gets a result, an error result at worst
         raise GraderError(f"{len(paths) - len(done)} submission(s) got no result; the others are saved")
     return Batch(done, graded=counts[True], reused=counts[False])
+
+
+def _lone(
+    todo: list[tuple[int, Path]], chosen: Assignment | None
+) -> tuple[list[tuple[int, Job]], Assignment | None]:
+    """A lone notebook without ``-a``: its assignment is chosen here, so that only that assignment's suites
+    are collected (collecting every shipped suite was a third of grading one notebook). A notebook that
+    cannot be read or matches no assignment is left to the stream, which reports it as usual."""
+    if chosen is not None or len(todo) != 1:
+        return list(todo), chosen
+    index, path = todo[0]
+    since = time.monotonic()
+    try:
+        source = read_notebook(path)
+    except NotebookError:
+        return list(todo), None
+    found = assignments.choose(source, [assignments.load(name) for name in assignments.available()])
+    if found is None:
+        return list(todo), None
+    return [(index, Extracted(source, found, path.name, since=since))], found
 
 
 def _key(path: Path, spec: str) -> str:
@@ -107,9 +130,13 @@ def _key(path: Path, spec: str) -> str:
 def _progress(total: int) -> Iterator[Callable[[], object]]:
     """A progress bar on a terminal, advanced by the function yielded; nothing is shown when stderr is not
     a terminal, in CI, or for one notebook."""
-    quiet = total <= 1 or not sys.stderr.isatty() or bool(os.environ.get("CI"))
+    if total <= 1 or not sys.stderr.isatty() or os.environ.get("CI"):
+        yield lambda: None
+        return
+    from tqdm import tqdm  # loaded only when a bar is shown
+
     tqdm.monitor_interval = 0  # no monitor thread: grading processes are forked while the bar is shown
-    bar = tqdm(total=total, unit="notebook", disable=quiet, file=sys.stderr, leave=False)
+    bar = tqdm(total=total, unit="notebook", file=sys.stderr, leave=False)
     try:
         yield lambda: bar.update(1)
     finally:

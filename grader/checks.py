@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import hashlib
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import platform
+import random
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -275,11 +280,97 @@ def numerical_gradient(loss: Callable[[], float], x: np.ndarray, *, step: float 
         raise TypeError(f"numerical_gradient needs a float64 array; x has dtype {x.dtype}")
     grad = np.zeros_like(x, dtype=np.float64)
     for index in np.ndindex(*x.shape):
-        old = x[index]
+        grad[index] = _central_difference(loss, x, index, step)
+    return grad
+
+
+def _central_difference(
+    loss: Callable[[], float], x: np.ndarray, index: tuple[int, ...], step: float
+) -> float:
+    old = x[index]
+    try:
         x[index] = old + step
         plus = loss()
         x[index] = old - step
         minus = loss()
-        x[index] = old
-        grad[index] = (plus - minus) / (2 * step)
-    return grad
+    finally:
+        x[index] = old  # x is as it was, even when the loss raised
+    return (plus - minus) / (2 * step)
+
+
+def numerical_gradients(
+    loss: Callable[[], float],
+    arrays: Mapping[str, np.ndarray],
+    *,
+    step: float = 1e-6,
+    key: object = None,
+    sources: Sequence[ModuleType] = (),
+) -> dict[str, np.ndarray]:
+    """:func:`numerical_gradient` of ``loss`` for each array of ``arrays`` (name -> gradient), kept in the
+    cache on disk when ``key`` is given, so that later runs do not compute it again::
+
+        numerical_gradients(loss, {"dW": W, "db": b}, step=1e-5, key=("rnn_gradients", case),
+                            sources=(reference_module, sys.modules[__name__]))
+
+    ``key`` says what ``loss`` computes (its ``repr`` must say all of it: strings, numbers, dataclasses);
+    ``sources`` are the modules whose code ``loss`` runs. The values are filed under a digest of the key,
+    the files of the sources and of these finite differences, the arrays' values, the step, and the
+    versions of numpy and Python, so a changed reference never finds an old value. A value read back is
+    checked too: its shapes, and one entry of each array, picked at random, computed again; anything
+    that does not match is computed afresh (and stored again).
+    """
+    if key is None:
+        return {name: numerical_gradient(loss, x, step=step) for name, x in arrays.items()}
+    from . import _cache
+
+    found = None
+    try:
+        where = _cache.folder("gradients")
+        path = where / f"{_gradient_digest(key, sources, arrays, step)}.npz" if where else None
+    except (OSError, TypeError):  # a source without a file of its own: not cached
+        path = None
+    if path is not None:
+        stored = _cache.load_arrays(path, len(arrays))
+        if stored is not None and _spot_check(loss, arrays, stored, step):
+            found = dict(zip(arrays, stored, strict=True))
+    if found is None:
+        found = {name: numerical_gradient(loss, x, step=step) for name, x in arrays.items()}
+        if path is not None:
+            _cache.save_arrays(path, list(found.values()))
+    return found
+
+
+def _gradient_digest(
+    key: object, sources: Sequence[ModuleType], arrays: Mapping[str, np.ndarray], step: float
+) -> str:
+    from . import _cache
+
+    digest = hashlib.sha256()
+    for part in (repr(key), repr(float(step)), np.__version__, sys.version, platform.machine()):
+        digest.update(part.encode() + b"\0")
+    for module in (*sources, sys.modules[__name__]):
+        digest.update(_cache.file_digest(str(module.__file__)))
+    for name, x in arrays.items():
+        digest.update(f"{name}\0{x.dtype.str}\0{x.shape}\0".encode())
+        digest.update(np.ascontiguousarray(x).tobytes())
+    return digest.hexdigest()
+
+
+_SPOTS = random.Random()  # its own generator: the entries checked differ from run to run, and no seeded
+# use of the global one sees a difference
+
+
+def _spot_check(
+    loss: Callable[[], float], arrays: Mapping[str, np.ndarray], stored: list[np.ndarray], step: float
+) -> bool:
+    """Stored gradients fit ``arrays`` and agree with one entry of each computed again."""
+    for x, grad in zip(arrays.values(), stored, strict=True):
+        if grad.shape != x.shape or grad.dtype != np.float64:
+            return False
+        if x.size:
+            index = tuple(int(i) for i in np.unravel_index(_SPOTS.randrange(x.size), x.shape))
+            fresh, kept = _central_difference(loss, x, index, step), float(grad[index])
+            both_nan = math.isnan(fresh) and math.isnan(kept)
+            if not (both_nan or math.isclose(fresh, kept, rel_tol=1e-9, abs_tol=1e-9)):
+                return False
+    return True

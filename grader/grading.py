@@ -177,8 +177,9 @@ def grade_groups(
         "no:logging",
         "-p",
         "no:unraisableexception",  # it collects garbage twice per session
-        "-p",
-        "no:threadexception",  # side-by-side checks keep their threads' exceptions themselves
+        *("-p", "no:debugging", "-p", "no:unittest", "-p", "no:doctest", "-p", "no:junitxml"),
+        *("-p", "no:pastebin", "-p", "no:stepwise", "-p", "no:setuponly", "-p", "no:setupplan"),
+        *("-p", "no:faulthandler", "-p", "no:threadexception"),  # command-line tools, test kinds not used
         "--import-mode=importlib",
     ]
     with _quiet_pytest_environment():

@@ -249,12 +249,9 @@ class _ForkServer:
 
     def close(self) -> None:
         self.sock.close()
-        if self.owner == os.getpid():
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.proc.wait(timeout=5)
-            if self.proc.poll() is None:
-                self.proc.kill()
-                self.proc.wait()
+        if self.owner == os.getpid():  # it keeps nothing: killed, not waited for while it tears numpy down
+            self.proc.kill()
+            self.proc.wait()
 
 
 _SERVER: _ForkServer | None = None

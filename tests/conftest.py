@@ -3,6 +3,7 @@ controls (file name, code, printed output, exception messages, function names in
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from html.parser import HTMLParser
 
 import pytest
@@ -19,6 +20,15 @@ PAYLOADS = (
     "| md | table |\n# heading",
 )
 HIDDEN_SECRET = "0.424242"  # appears only in a hidden check's message and details
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _session_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The grader's cache on disk (reference gradients, compiled templates) in a folder of this session,
+    shared with the grader processes the tests start, never the user's own."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GRADER_CACHE_DIR", str(tmp_path_factory.mktemp("grader-cache")))
+        yield
 
 
 def _values(name: str, expected: float, got: float) -> dict[str, object]:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 import types
 from pathlib import Path
+
+import pytest
 
 import grader
 
@@ -21,9 +25,34 @@ def _public(module: types.ModuleType) -> set[str]:
 
 def test_all_is_complete_and_exists():
     assert sorted(grader.__all__) == sorted(set(grader.__all__))
-    assert set(grader.__all__) == _public(grader), "add the new name to grader.__all__ (or make it private)"
     for name in grader.__all__:
-        assert getattr(grader, name) is not None
+        assert getattr(grader, name) is not None  # a name loaded on first use is in the module from then on
+    assert set(grader.__all__) == _public(grader), "add the new name to grader.__all__ (or make it private)"
+    assert set(grader._LAZY) <= set(grader.__all__)
+    assert set(grader.__all__) <= set(dir(grader))
+
+
+def test_names_are_loaded_from_their_module_on_first_use():
+    assert grader.assert_close is grader.checks.assert_close
+    assert grader.mistake is grader.diagnosis.mistake
+    with pytest.raises(AttributeError, match="no attribute 'assert_closer'"):
+        grader.assert_closer  # noqa: B018
+
+
+def test_importing_grader_loads_neither_numpy_nor_pytest():
+    code = "import sys, grader; print(sorted({'numpy', 'pytest', 'jinja2'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_the_run_command_does_not_load_what_only_other_commands_use():
+    code = (
+        "import sys; import grader.cli, grader.batch; "
+        "print(sorted({'multiprocessing', 'grader.feedback', 'grader.validation', 'grader.parallel', "
+        "'nbformat', 'jsonschema', 'tqdm'} & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
 
 
 def test_the_completeness_check_sees_a_missing_name():

@@ -194,3 +194,31 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> Non
     with batch._progress(3) as advance:
         advance()
     assert stream.getvalue() == ""
+
+
+def test_a_lone_notebook_collects_only_its_assignment_and_gets_the_result_of_a_class_run(
+    serial: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    collected: list[tuple[str, ...]] = []
+    grade_stream = batch.grade_stream
+
+    def recording(jobs: Any, on_result: Any, assignment: Any = None, **kwargs: Any) -> None:
+        collected.append((assignment.name,) if assignment else ("every assignment",))
+        grade_stream(jobs, on_result, assignment, **kwargs)
+
+    monkeypatch.setattr(batch, "grade_stream", recording)
+    char = Path(__file__).parent / "files" / "char_rnn" / "mistake_mean_loss.ipynb"
+    for path in (CORPUS / NOTEBOOKS[2], char):
+        out = tmp_path / path.stem
+        assert main(["run", str(path), "-o", str(out)]) == 0
+        alone = snapshot(out)["reports"][f"{path.stem}.json"]
+        if path.parent == CORPUS:  # the same as in the run over the whole class
+            assert alone == serial["reports"][f"{path.stem}.json"]
+    assert collected == [("rnn_step_by_step",), ("char_rnn",)]
+    assert alone["assignment"] == "char_rnn" and alone["score"] < alone["max_score"]
+    for content in ("{ truncated", json.dumps({"nbformat": 4, "metadata": {}, "cells": []})):
+        odd = tmp_path / "odd.ipynb"  # unreadable, or matching no assignment: the stream says so, as before
+        odd.write_text(content)
+        assert main(["run", str(odd), "-o", str(tmp_path / "odd")]) == 0
+        assert json.loads((tmp_path / "odd" / "odd.json").read_text())["error"]
+    assert collected[2:] == [("every assignment",)] * 2

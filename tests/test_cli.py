@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -173,3 +176,45 @@ def test_report_names_never_collide() -> None:
     stems = _stems(paths)
     assert len(set(stems)) == len(stems) and "index" not in stems
     assert stems[:2] == ["hw", "hw-2"] and stems[2] == "hw-2-2"
+
+
+_COMMAND = """
+import atexit, gc, os, sys, threading, time
+
+exit_now = os._exit
+os._exit = lambda code: (os.write(1, b" ended at once"), exit_now(code))
+atexit.register(lambda: print("exit handler ran, collector on:", gc.isenabled()))
+from grader.__main__ import command  # the entry point of the grader command
+if sys.argv[1] == "thread":  # still running when the command ends
+    threading.Thread(target=lambda: (time.sleep(1), print("thread finished"))).start()
+sys.argv = ["grader", *sys.argv[2:]]
+print(f"collector on while importing: {gc.isenabled()}; unflushed output", end="")
+command()
+"""
+
+
+@pytest.mark.parametrize("thread", [False, True])
+def test_the_command_ends_with_its_exit_code_output_and_exit_handlers(tmp_path: Path, thread: bool) -> None:
+    argv = ["run", str(tmp_path / "missing.ipynb"), "-o", str(tmp_path / "out")]
+    done = subprocess.run(
+        [sys.executable, "-c", _COMMAND, "thread" if thread else "-", *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and "no such file or folder" in done.stderr
+    assert done.stdout.startswith("collector on while importing: False; unflushed output")
+    assert "exit handler ran, collector on: True" in done.stdout
+    # the interpreter is left to the operating system, unless a thread still runs (Python waits for it)
+    assert ("ended at once" in done.stdout) is not thread
+    assert ("thread finished" in done.stdout) is thread
+
+
+@pytest.mark.parametrize("given, used", [(None, "1"), ("3", "3")])
+def test_the_command_keeps_blas_to_one_thread_unless_told_otherwise(given: str | None, used: str) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    code = "import os, grader.__main__, numpy; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.strip() == used

@@ -3,9 +3,12 @@ self-contained, with nothing of a hidden check but its name."""
 
 from __future__ import annotations
 
-from conftest import HIDDEN_SECRET, Elements, make_result
+from pathlib import Path
 
-from grader.reports import render_html
+import pytest
+from conftest import HIDDEN_SECRET, PAYLOADS, Elements, make_result
+
+from grader.reports import html, render_html
 from grader.reports.html import case_of, student_view
 from grader.result import SubmissionResult
 
@@ -140,3 +143,29 @@ def test_error_and_missing_function(result: SubmissionResult) -> None:
     page = render_html(broken)
     assert 'role="alert"' in page and "not valid JSON &lt;b&gt;" in page
     assert "The notebook does not define <code>lstm_forward</code>" in page
+
+
+def test_compiled_templates_are_kept_on_disk_and_give_the_same_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GRADER_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(html._ENV, "bytecode_cache", None)
+    html._compile_once.cache_clear()
+    html._ENV.cache.clear()
+    result = make_result(PAYLOADS[0])
+    page = render_html(result)
+    kept = sorted((tmp_path / "templates").glob("*.cache"))
+    assert len(kept) == 2  # the report and the style it includes
+
+    def no_compiling(*args: object, **kwargs: object) -> None:
+        raise AssertionError("compiled again")
+
+    html._ENV.cache.clear()  # the templates are loaded again: from the files
+    with monkeypatch.context() as patch:
+        patch.setattr(html._ENV, "compile", no_compiling)
+        assert render_html(result) == page
+    for path in kept:
+        path.write_bytes(path.read_bytes()[:40])  # damaged: compiled again, the same page
+    html._ENV.cache.clear()
+    assert render_html(result) == page
+    html._ENV.cache.clear()

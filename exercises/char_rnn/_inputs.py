@@ -8,13 +8,14 @@ the *reference* forward pass and loss, computed once per case.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import numpy as np
 
-from grader import numerical_gradient
+from grader import numerical_gradients
 from reference import char_rnn as ref
 
 PARAMETERS = ("U", "W", "V", "bh", "by")
@@ -89,7 +90,9 @@ def gradients(case: Case) -> dict[str, np.ndarray]:
         return ref.char_rnn_loss(ref.char_rnn_forward(s["inputs"], h0, params)[1], s["targets"])
 
     arrays = {f"d{k}": params[k] for k in PARAMETERS} | {"dh0": h0}
-    return {name: numerical_gradient(loss, arr, step=1e-5) for name, arr in arrays.items()}
+    return numerical_gradients(
+        loss, arrays, step=1e-5, key=("gradients", case), sources=(ref, sys.modules[__name__])
+    )
 
 
 def step_problem(case: Case) -> dict[str, Any]:

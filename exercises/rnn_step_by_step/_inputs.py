@@ -7,13 +7,14 @@ differences decide, not a printed expected output), computed once per case.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import numpy as np
 
-from grader import assert_array_dict, numerical_gradient
+from grader import assert_array_dict, numerical_gradients
 from reference import rnn_step_by_step as ref
 
 LSTM_GATES = ("f", "i", "c", "o")
@@ -132,8 +133,9 @@ def course_lstm_forward() -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]
     return x, a0, course_lstm_parameters(r, 3, 4, 2)
 
 
-def _numeric(loss: Any, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    return {name: numerical_gradient(loss, arr, step=1e-5) for name, arr in arrays.items()}
+def _numeric(loss: Any, arrays: dict[str, np.ndarray], key: object) -> dict[str, np.ndarray]:
+    """Finite differences through the reference, kept on disk (keyed by this module and the reference)."""
+    return numerical_gradients(loss, arrays, step=1e-5, key=key, sources=(ref, sys.modules[__name__]))
 
 
 @cache
@@ -145,8 +147,8 @@ def rnn_cell_gradients(case: Case) -> dict[str, np.ndarray]:
     def loss() -> float:
         return float(np.sum(i["da_next"] * ref.rnn_cell_forward(xt, a_prev, p)[0]))
 
-    grads = _numeric(loss, {"dxt": xt, "da_prev": a_prev, "dWax": p["Wax"], "dWaa": p["Waa"], "dba": p["ba"]})
-    return grads
+    arrays = {"dxt": xt, "da_prev": a_prev, "dWax": p["Wax"], "dWaa": p["Waa"], "dba": p["ba"]}
+    return _numeric(loss, arrays, ("rnn_cell_gradients", case))
 
 
 @cache
@@ -158,7 +160,8 @@ def rnn_gradients(case: Case) -> dict[str, np.ndarray]:
     def loss() -> float:
         return float(np.sum(i["da"] * ref.rnn_forward(x, a0, p)[0]))
 
-    return _numeric(loss, {"dx": x, "da0": a0, "dWax": p["Wax"], "dWaa": p["Waa"], "dba": p["ba"]})
+    arrays = {"dx": x, "da0": a0, "dWax": p["Wax"], "dWaa": p["Waa"], "dba": p["ba"]}
+    return _numeric(loss, arrays, ("rnn_gradients", case))
 
 
 @cache
@@ -173,7 +176,7 @@ def lstm_cell_gradients(case: Case) -> dict[str, np.ndarray]:
 
     arrays = {"dxt": xt, "da_prev": a_prev, "dc_prev": c_prev}
     arrays.update({f"d{k}": p[k] for g in LSTM_GATES for k in (f"W{g}", f"b{g}")})
-    return _numeric(loss, arrays)
+    return _numeric(loss, arrays, ("lstm_cell_gradients", case))
 
 
 @cache
@@ -187,7 +190,7 @@ def lstm_gradients(case: Case) -> dict[str, np.ndarray]:
 
     arrays = {"dx": x, "da0": a0}
     arrays.update({f"d{k}": p[k] for g in LSTM_GATES for k in (f"W{g}", f"b{g}")})
-    return _numeric(loss, arrays)
+    return _numeric(loss, arrays, ("lstm_gradients", case))
 
 
 def adam_problem(seed: int, sizes: tuple[int, ...] = (3, 4, 2)) -> dict[str, Any]:

@@ -6,12 +6,17 @@ may not see is left out: the message, hint and details of a hidden check never r
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import hashlib
 import re
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 from markupsafe import Markup, escape
 
+from .. import _cache
 from ..result import CheckResult, ExerciseResult, SourceSpan, SubmissionResult
 from ._code import highlight_lines, style_css
 
@@ -211,8 +216,34 @@ def student_view(result: SubmissionResult) -> dict[str, Any]:
     }
 
 
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Templates compiled once, kept in the grader's cache on disk (jinja2 compiles a template again when
+    its source changed); a cache that cannot be read or written is as if there were none."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # a damaged file: compiled again
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+@functools.cache
+def _compile_once() -> None:
+    where = _cache.folder("templates")
+    if where is not None:
+        # The settings of _ENV (autoescape above all) are compiled into the code, not part of jinja2's
+        # key: the version of this module and of jinja2 are part of the file names.
+        version = hashlib.sha256(_cache.file_digest(__file__) + jinja2.__version__.encode()).hexdigest()
+        _ENV.bytecode_cache = _CompiledTemplates(str(where), f"%s-{version[:20]}.cache")
+
+
 def get_template(name: str) -> jinja2.Template:
     """A template of the reports (autoescaped, strict about undefined names)."""
+    _compile_once()
     return _ENV.get_template(name)
 
 
