@@ -19,6 +19,7 @@ from .bundle import build_autograder
 from .errors import GraderError, UsageError
 from .gradebook import Gradebook, export_csv
 from .grading import grade_notebook
+from .release import write_release
 from .reports import (
     append_step_summary,
     gradescope_results,
@@ -228,8 +229,6 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from .release import write_release  # nbformat: loaded only by the command that writes notebooks
-
     path = write_release(assignments.load(args.assignment), Path(args.output) if args.output else None)
     print(f"Student notebook: {path}")
     return 0

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import nbformat
+
 from .errors import NotebookError
 
 MAX_NOTEBOOK_BYTES = 200 * 1024 * 1024
@@ -136,8 +138,7 @@ def read_notebook(path: str | Path) -> Source:
 
 
 def load_notebook(path: str | Path) -> Any:
-    """Read ``path`` as an nbformat 4 notebook (nbformat 3 is upgraded): its JSON data, or nbformat's
-    nodes (dicts too) when nbformat had to read it."""
+    """Read ``path`` as an nbformat 4 notebook (nbformat 3 is upgraded)."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -173,42 +174,13 @@ def load_notebook(path: str | Path) -> Any:
         raise NotebookError(f"{path.name} is JSON but not a Jupyter notebook (no 'nbformat' and 'cells')")
     del raw, text
     _drop_outputs(data)
-    if _plain_v4(data):
-        return data
     try:
-        import nbformat  # only for what it must convert or judge: see _plain_v4
-
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             reader = nbformat.versions[int(data["nbformat"])].nbjson.JSONReader()
             return nbformat.convert(reader.to_notebook(data), 4)  # type: ignore[no-untyped-call]
     except Exception as exc:  # nbformat raises many kinds for malformed notebooks
         raise NotebookError(f"{path.name} is not a notebook nbformat can read: {exc}") from exc
-
-
-def _plain_v4(data: dict[str, Any]) -> bool:
-    """A version 4 notebook of the usual shape (a metadata dict, cells that are dicts with a metadata dict,
-    a source that is text or a list of lines, outputs in a list), for which nbformat's reader would give
-    back the same data: it converts nothing, and only joins lists of lines, as :func:`_text` does. nbformat
-    (about 40 ms to import, mostly for its schema validation, which reading does not use) is then not
-    imported; it reads every other notebook, older versions and unusual shapes, as before."""
-    cells = data.get("cells")
-    return (
-        type(data.get("nbformat")) is int
-        and data["nbformat"] == 4
-        and isinstance(data.get("metadata"), dict)
-        and isinstance(cells, list)
-        and all(_plain_cell(cell) for cell in cells)
-    )
-
-
-def _plain_cell(cell: Any) -> bool:
-    if not (isinstance(cell, dict) and isinstance(cell.get("metadata"), dict)):
-        return False
-    source = cell.get("source")
-    return isinstance(cell.get("outputs", []), list) and (
-        isinstance(source, str) or (isinstance(source, list) and all(isinstance(s, str) for s in source))
-    )
 
 
 def _text(source: Any) -> str:
