@@ -30,7 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from . import _codec
+from . import _cache, _codec
 from .errors import (
     BadReturn,
     MissingFunction,
@@ -145,10 +145,14 @@ def _format_frames(frames: list[list[Any]]) -> str | None:
 
 @functools.cache
 def hidden_folders() -> list[str]:
-    """Folders mounted empty in the worker where the platform allows: the grader's own packages and, when
-    they run from a source checkout, every folder of that checkout (its git history holds the reference)
-    except one holding the running Python."""
+    """Folders mounted empty in the worker where the platform allows: the grader's own packages, its cache
+    on disk (reference gradients a student must not see or alter) and, when they run from a source
+    checkout, every folder of that checkout (its git history holds the reference) except one holding the
+    running Python."""
     folders = [os.path.dirname(os.path.abspath(__file__))]
+    cache = _cache.folder("")  # the cache's root
+    if cache is not None:
+        folders.append(str(cache))
     for name in ("reference", "exercises"):
         spec = importlib.util.find_spec(name)
         for folder in (spec.submodule_search_locations or []) if spec else []:

@@ -6,6 +6,7 @@ import os
 import threading
 import time
 import uuid
+from pathlib import Path
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -20,7 +21,7 @@ from grader.errors import (
     StudentTimeout,
 )
 from grader.notebook import Statement
-from grader.worker import Limits, LoadIssue, MethodRef, ObjectRef, ProcessWorker
+from grader.worker import Limits, LoadIssue, MethodRef, ObjectRef, ProcessWorker, hidden_folders
 
 LIMITS = Limits(call_seconds=1, statement_seconds=1)
 
@@ -464,3 +465,37 @@ def test_a_statement_that_fails_when_replayed_is_reported_and_the_others_survive
             9,
             "failed when run again: ZeroDivisionError: division by zero",
         )
+
+
+def test_the_cache_on_disk_is_out_of_the_workers_reach(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GRADER_CACHE_DIR", str(tmp_path / "cache"))
+    stored = tmp_path / "cache" / "gradients" / "values.npz"
+    stored.parent.mkdir(parents=True)
+    stored.write_bytes(b"reference values")
+    code = [
+        (1, 1, "import os"),
+        (
+            2,
+            1,
+            "def peek(path):\n"
+            "    try:\n"
+            "        return open(path, 'rb').read()\n"
+            "    except OSError as exc:\n"
+            "        return type(exc).__name__\n"
+            "\n"
+            "def spoil(path):\n"
+            "    try:\n"
+            "        open(path, 'wb').write(b'altered')\n"
+            "        return 'written'\n"
+            "    except OSError as exc:\n"
+            "        return type(exc).__name__",
+        ),
+    ]
+    assert str(tmp_path / "cache") in hidden_folders()  # mounted empty, and denied by Landlock
+    with ProcessWorker(statements(code), limits=LIMITS) as w:
+        assert w.load() == []
+        assert w.call("peek", [str(stored)]).value != b"reference values"
+        assert w.call("spoil", [str(stored)]).value != "written"
+    assert stored.read_bytes() == b"reference values"
