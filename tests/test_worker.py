@@ -6,8 +6,8 @@ import os
 import threading
 import time
 import uuid
-from pathlib import Path
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
