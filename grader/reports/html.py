@@ -162,8 +162,8 @@ def _code(source: SourceSpan, checks: list[CheckResult]) -> dict[str, Any]:
         if frames and not check.passed:
             marks.setdefault(int(frames[-1]["line"]), check.message.split("\n")[0])
     lines = [
-        {"number": source.first_line + i, "pieces": pieces, "mark": marks.get(source.first_line + i)}
-        for i, pieces in enumerate(highlight_lines(source.code))
+        {"number": source.first_line + i, "html": markup, "mark": marks.get(source.first_line + i)}
+        for i, markup in enumerate(highlight_lines(source.code))
     ]
     return {"cell": source.cell, "first": source.first_line, "last": source.last_line, "lines": lines}
 
