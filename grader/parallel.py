@@ -23,7 +23,7 @@ from pathlib import Path
 from . import assignments
 from .grading import GROUP, failed_result, grade_groups
 from .result import SubmissionResult
-from .worker import Limits
+from .worker import Limits, shutdown
 
 OnResult = Callable[[int, SubmissionResult], None]
 Job = tuple[int, Path]
@@ -45,8 +45,11 @@ def _serve(
         conn.send_bytes(json.dumps([index, result.to_json()]).encode())
 
     chosen = assignments.load(assignment) if assignment else None
-    with contextlib.suppress(KeyboardInterrupt, EOFError, BrokenPipeError):  # the parent stopped the batch
-        grade_groups(groups(), send, chosen, limits=limits)
+    try:
+        with contextlib.suppress(KeyboardInterrupt, EOFError, BrokenPipeError):  # the parent stopped it
+            grade_groups(groups(), send, chosen, limits=limits)
+    finally:  # multiprocessing ends this process without exit handlers
+        shutdown()
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -268,6 +268,17 @@ def prestart() -> None:
         _fork_server()
 
 
+def shutdown() -> None:
+    """End this process's warm parent now (it is started again when needed). A process that ends
+    without running exit handlers calls it, so the warm parent, and the CPU time of its workers, are
+    accounted for."""
+    global _SERVER
+    with _SERVER_LOCK:
+        if _SERVER is not None and _SERVER.owner == os.getpid():
+            _SERVER.close()
+        _SERVER = None
+
+
 def _fork_server() -> _ForkServer:
     """The warm parent of this process, started on first use (again after it died or after a fork)."""
     global _SERVER
