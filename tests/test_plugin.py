@@ -252,3 +252,23 @@ def test_each_raises_the_first_error_after_every_task_ended() -> None:
         assert sorted(ended) == [1, 2]
     finally:
         plugin.close()
+
+
+def test_a_plain_assert_shows_its_own_message_and_a_bare_one_says_the_check_failed(tmp_path: Path) -> None:
+    suite = tmp_path / "suite_f.py"  # a name this test run's own assertion rewriting leaves alone
+    suite.write_text(
+        "from grader import exercise, points\n"
+        "pytestmark = exercise('f')\n"
+        "@points(1)\n"
+        "def test_told(student):\n"
+        "    assert student.f(1.0) is None, 'f should return nothing'\n"
+        "@points(1)\n"
+        "def test_bare(student):\n"
+        "    assert student.f(1.0) is None\n"
+    )
+    worker = FakeWorker()
+    plugin = GradingPlugin(GradingSession(worker, ModuleType("reference")))  # type: ignore[arg-type]
+    args = [str(suite), "-q", "-p", "no:cacheprovider", "--assert=plain", "-o", "python_files=suite_*.py"]
+    pytest.main(args, plugins=[plugin])
+    messages = {o.name: o.message for o in plugin.outcomes[0].values()}
+    assert messages == {"told": "f should return nothing", "bare": "the check failed"}
