@@ -23,19 +23,24 @@ from pathlib import Path
 from . import assignments
 from .grading import GROUP, failed_result, grade_groups
 from .result import SubmissionResult
-from .worker import Limits, shutdown
+from .worker import Limits, share_cores, shutdown
 
 OnResult = Callable[[int, SubmissionResult], None]
 Job = tuple[int, Path]
 
 
 def _serve(
-    conn: Connection, assignment: str | None, limits: Limits | None, inherited: list[Connection]
+    conn: Connection,
+    assignment: str | None,
+    limits: Limits | None,
+    inherited: list[Connection],
+    processes: int,
 ) -> None:
     """The grading process: ``[[index, path], ...]`` in, ``[index, result]`` out per job, until ``null``."""
     for other in inherited:  # the parent's ends of the other processes' pipes: keep their EOF working
         other.close()
     signal.signal(signal.SIGTERM, _interrupt)  # stop as on Ctrl-C: the workers being used are ended
+    share_cores(processes)
 
     def groups() -> Iterator[list[tuple[int, str]]]:
         while (group := json.loads(conn.recv_bytes())) is not None:
@@ -70,10 +75,11 @@ class _Pool:
         self.conns: dict[Connection, multiprocessing.process.BaseProcess] = {}
         self.held: dict[Connection, dict[int, Path]] = {}  # what each process is grading
         self.size = 1
+        self.processes = 1
 
     def start(self) -> None:
         parent, child = self.context.Pipe()
-        args = (child, self.assignment, self.limits, list(self.conns))
+        args = (child, self.assignment, self.limits, list(self.conns), self.processes)
         process = self.context.Process(target=_serve, args=args, daemon=True)
         process.start()
         child.close()
@@ -108,6 +114,7 @@ class _Pool:
             self.start()
 
     def run(self, workers: int) -> None:
+        self.processes = workers
         self.size = max(1, min(GROUP, math.ceil(len(self.pending) / (2 * workers))))
         try:
             for _ in range(min(workers, len(self.pending))):

@@ -258,6 +258,19 @@ class _ForkServer:
             self.proc.wait()
 
 
+# Workers answering requests at once in this process, two per core (see share_cores): submissions
+# checked side by side never leave a student's call a small fraction of a core, which its time limit
+# would not allow for.
+_RUNNING = threading.BoundedSemaphore(2 * max(1, os.cpu_count() or 1))
+
+
+def share_cores(processes: int) -> None:
+    """This process is one of ``processes`` grading side by side: its workers answer at once only as
+    many as its share of the cores allows (two per core, at least two)."""
+    global _RUNNING
+    _RUNNING = threading.BoundedSemaphore(max(2, 2 * (os.cpu_count() or 1) // max(1, processes)))
+
+
 _SERVER: _ForkServer | None = None
 _SERVER_LOCK = threading.Lock()
 
@@ -503,6 +516,12 @@ class ProcessWorker:
         return _codec.decode(self._read(size, deadline))
 
     def _request(
+        self, message: dict[str, Any], seconds: float, resolve: Resolver | None, *, what: str
+    ) -> Any:
+        with _RUNNING:  # its time limit starts when it may run
+            return self._request_now(message, seconds, resolve, what=what)
+
+    def _request_now(
         self, message: dict[str, Any], seconds: float, resolve: Resolver | None, *, what: str
     ) -> Any:
         deadline = time.monotonic() + seconds

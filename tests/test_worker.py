@@ -493,11 +493,15 @@ def test_the_cache_on_disk_is_out_of_the_workers_reach(
             "        return type(exc).__name__",
         ),
     ]
-    assert str(tmp_path / "cache") in hidden_folders()  # mounted empty, and denied by Landlock
-    with ProcessWorker(statements(code), limits=LIMITS) as w:
-        assert w.load() == []
-        assert w.call("peek", [str(stored)]).value != b"reference values"
-        assert w.call("spoil", [str(stored)]).value != "written"
+    hidden_folders.cache_clear()  # worked out once per process: again for this cache folder
+    try:
+        assert str(tmp_path / "cache") in hidden_folders()  # mounted empty, and denied by Landlock
+        with ProcessWorker(statements(code), limits=LIMITS) as w:
+            assert w.load() == []
+            assert w.call("peek", [str(stored)]).value != b"reference values"
+            assert w.call("spoil", [str(stored)]).value != "written"
+    finally:
+        hidden_folders.cache_clear()
     assert stored.read_bytes() == b"reference values"
 
 
@@ -513,3 +517,36 @@ def test_shutdown_ends_the_warm_parent_and_the_next_worker_starts_another() -> N
     with ProcessWorker(statements(CODE[:2]), limits=LIMITS) as w:
         assert w.load() == [] and w.call("add", [1, 2]).value == 3
     assert module._SERVER is not None and module._SERVER is not server
+
+
+def test_workers_answer_at_once_only_as_many_as_the_share_of_cores_allows(
+    make: Callable[..., ProcessWorker],
+) -> None:
+    from grader import worker as module
+
+    code = [
+        (
+            1,
+            1,
+            "import time\n\ndef hold():\n"
+            "    start = time.time()\n    time.sleep(0.3)\n    return start, time.time()",
+        )
+    ]
+    workers = [make(code) for _ in range(4)]
+    for w in workers:
+        w.load()
+    spans: list[tuple[float, float]] = []
+    module.share_cores(10 * (os.cpu_count() or 1))  # a small share: two requests at once
+    try:
+        threads = [
+            threading.Thread(target=lambda w=w: spans.append(w.call("hold", []).value)) for w in workers
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        module.share_cores(1)
+    assert len(spans) == 4
+    at_once = max(sum(start <= t < end for start, end in spans) for t, _ in spans)
+    assert at_once == 2
