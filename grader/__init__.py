@@ -41,6 +41,7 @@ if typing.TYPE_CHECKING:
     )
     from .diagnosis import Mistake, mistake
     from .feedback import check
+    from .memo import remember
 
 _T = typing.TypeVar("_T")
 # Names of the API imported from their module on first use (PEP 562): ``import grader`` stays cheap, and a
@@ -62,6 +63,7 @@ _LAZY = {
     "Mistake": "diagnosis",
     "mistake": "diagnosis",
     "check": "feedback",
+    "remember": "memo",
 }
 
 
@@ -121,4 +123,5 @@ __all__ = [
     "pick",
     "points",
     "relative_error",
+    "remember",
 ]

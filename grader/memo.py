@@ -16,7 +16,7 @@ import pickle
 import threading
 import types
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -62,6 +62,27 @@ def _copy(value: Any, memo: dict[int, Any]) -> Any:
     else:
         memo[key] = result = copy.deepcopy(value)
     return result
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def remember(function: _F) -> _F:
+    """Decorate a function of hashable arguments that builds a check's inputs (``@remember def
+    lstm_parameters(case)``): it runs once per arguments, and each call gets its own copy of what it
+    returned, so a check may change its inputs freely."""
+    results: dict[Any, Any] = {}
+
+    @functools.wraps(function)
+    def remembered(*args: Any, **kwargs: Any) -> Any:
+        key = (args, tuple(sorted(kwargs.items())))
+        try:
+            result = results[key]
+        except KeyError:
+            result = results[key] = function(*args, **kwargs)
+        return _copy(result, {})
+
+    return remembered  # type: ignore[return-value]
 
 
 class RememberedModule(types.ModuleType):

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader.memo import RememberedModule, memo_key
+from grader.memo import RememberedModule, memo_key, remember
 
 
 def module_counting() -> tuple[types.ModuleType, list[str]]:
@@ -92,3 +92,22 @@ def test_a_copy_keeps_what_was_shared_shared_and_copies_every_array() -> None:
     first[1][1]["W"][0, 0] = -1.0
     assert second[1][1]["W"][0, 0] == 1.0 and weights["W"][0, 0] == 1.0
     assert first[2][1:] == [3, "s", None]
+
+
+def test_remember_builds_inputs_once_per_arguments_and_hands_out_copies() -> None:
+    built: list[tuple[int, int]] = []
+
+    @remember
+    def inputs(seed: int, size: int = 2) -> dict[str, np.ndarray]:
+        built.append((seed, size))
+        return {"x": np.random.default_rng(seed).standard_normal(size)}
+
+    first = inputs(1)
+    first["x"][:] = 0.0  # a check that changes its inputs
+    again = inputs(1)
+    assert not np.all(again["x"] == 0.0)
+    inputs(1, size=3)
+    inputs(2)
+    inputs(1, size=3)
+    assert built == [(1, 2), (1, 3), (2, 2)]
+    assert inputs.__name__ == "inputs"

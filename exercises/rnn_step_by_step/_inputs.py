@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from grader import assert_array_dict, numerical_gradients
+from grader import assert_array_dict, numerical_gradients, remember
 from reference import rnn_step_by_step as ref
 
 LSTM_GATES = ("f", "i", "c", "o")
@@ -52,6 +52,7 @@ def _rng(case: Case, salt: int) -> np.random.Generator:
     return np.random.default_rng([case.seed, salt])
 
 
+@remember
 def rnn_parameters(case: Case) -> dict[str, np.ndarray]:
     r = _rng(case, 1)
     return {
@@ -63,6 +64,7 @@ def rnn_parameters(case: Case) -> dict[str, np.ndarray]:
     }
 
 
+@remember
 def lstm_parameters(case: Case) -> dict[str, np.ndarray]:
     r = _rng(case, 2)
     params: dict[str, np.ndarray] = {}
@@ -74,6 +76,7 @@ def lstm_parameters(case: Case) -> dict[str, np.ndarray]:
     return params
 
 
+@remember
 def cell_inputs(case: Case) -> dict[str, np.ndarray]:
     """xt, a_prev, c_prev and upstream gradients for a single step."""
     r = _rng(case, 3)
@@ -86,6 +89,7 @@ def cell_inputs(case: Case) -> dict[str, np.ndarray]:
     }
 
 
+@remember
 def seq_inputs(case: Case) -> dict[str, np.ndarray]:
     """x, a0 and the upstream gradient da for a sequence."""
     r = _rng(case, 4)
@@ -96,6 +100,7 @@ def seq_inputs(case: Case) -> dict[str, np.ndarray]:
     }
 
 
+@remember
 def course_rnn_forward() -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """The course's documented rnn_forward example (seed 17)."""
     r = np.random.RandomState(17)
@@ -119,6 +124,7 @@ def course_lstm_parameters(r: np.random.RandomState, n_a: int, n_x: int, n_y: in
     return params
 
 
+@remember
 def course_lstm_cell() -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """The course's documented lstm_cell_forward example (seed 212)."""
     r = np.random.RandomState(212)
@@ -126,6 +132,7 @@ def course_lstm_cell() -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np
     return xt, a_prev, c_prev, course_lstm_parameters(r, 7, 4, 3)
 
 
+@remember
 def course_lstm_forward() -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """The course's documented lstm_forward example (seed 45)."""
     r = np.random.RandomState(45)
@@ -193,6 +200,7 @@ def lstm_gradients(case: Case) -> dict[str, np.ndarray]:
     return _numeric(loss, arrays, ("lstm_gradients", case))
 
 
+@remember
 def adam_problem(seed: int, sizes: tuple[int, ...] = (3, 4, 2)) -> dict[str, Any]:
     """Parameters, gradients and nonzero moments for a network with layer sizes ``sizes``.
 
