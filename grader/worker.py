@@ -149,9 +149,15 @@ def hidden_folders() -> list[str]:
     on disk (reference gradients a student must not see or alter) and, when they run from a source
     checkout, every folder of that checkout (its git history holds the reference) except one holding the
     running Python."""
+    python = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.executable)}
+
+    def holds_python(folder: str) -> bool:
+        real = os.path.realpath(folder)
+        return any(p == real or p.startswith(real + os.sep) for p in python)
+
     folders = [os.path.dirname(os.path.abspath(__file__))]
     cache = _cache.folder("")  # the cache's root
-    if cache is not None:
+    if cache is not None and not holds_python(str(cache)):
         folders.append(str(cache))
     for name in ("reference", "exercises"):
         spec = importlib.util.find_spec(name)
@@ -159,11 +165,9 @@ def hidden_folders() -> list[str]:
             folders.append(os.path.abspath(folder))
     checkout = os.path.dirname(folders[0])
     if os.path.isfile(os.path.join(checkout, "pyproject.toml")):
-        python = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.executable)}
         for entry in sorted(os.listdir(checkout)):
             folder = os.path.join(checkout, entry)
-            real = os.path.realpath(folder)
-            if os.path.isdir(folder) and not any(p == real or p.startswith(real + os.sep) for p in python):
+            if os.path.isdir(folder) and not holds_python(folder):
                 folders.append(folder)
     return sorted(set(folders))
 

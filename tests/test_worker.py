@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 import uuid
@@ -12,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from grader import _cache
 from grader.errors import (
     BadReturn,
     MissingFunction,
@@ -550,3 +552,14 @@ def test_workers_answer_at_once_only_as_many_as_the_share_of_cores_allows(
     assert len(spans) == 4
     at_once = max(sum(start <= t < end for start, end in spans) for t, _ in spans)
     assert at_once == 2
+
+
+def test_a_cache_folder_holding_the_running_python_is_not_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GRADER_CACHE_DIR", os.path.dirname(os.path.realpath(sys.prefix)))
+    if _cache.folder("") is None:
+        pytest.skip("the folder holding Python is not this user's own here, so it is no cache folder")
+    hidden_folders.cache_clear()
+    try:
+        assert os.path.dirname(os.path.realpath(sys.prefix)) not in hidden_folders()
+    finally:
+        hidden_folders.cache_clear()
