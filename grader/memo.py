@@ -20,20 +20,20 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from . import _codec
-
 LIMIT = 4096  # results kept per module; the memo starts afresh when it is full
 
 
 def memo_key(call: list[Any]) -> bytes:
-    """A digest of a call's name and arguments.
+    """A digest of a call's name and arguments; empty (never remembered) when they cannot be pickled.
 
     pickle only serializes here, it never loads; it is an exact, fast byte image of arrays and
-    containers. Values equal but built differently may get different keys: that only costs a call."""
+    containers. Values equal but built differently may get different keys: that only costs a call.
+    Arguments pickle cannot take (a lambda, say) get no key: any other image would tell two such
+    objects apart only by their type, and one call's result would be taken for another's."""
     try:
         data = pickle.dumps(call, protocol=5)
-    except (pickle.PicklingError, TypeError, AttributeError):
-        data = _codec.encode(call)
+    except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
+        return b""
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
@@ -112,9 +112,8 @@ class RememberedModule(types.ModuleType):
 
         @functools.wraps(value)
         def remembered(*args: Any, **kwargs: Any) -> Any:
-            try:
-                key = memo_key([name, list(args), kwargs])
-            except _codec.CodecError:  # arguments that cannot be digested: computed every time
+            key = memo_key([name, list(args), kwargs])
+            if not key:  # arguments that cannot be digested: computed every time
                 return value(*args, **kwargs)
             try:
                 result = self._results[key]

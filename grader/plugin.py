@@ -148,11 +148,11 @@ class GradingSession:
         uses: tuple[str, ...],
         exercise: str | None = None,
     ) -> Any:
-        key = _memo_key([name, list(args), kwargs, list(uses)])
-        outcome = self.memo.get(key)
+        key = _memo_key([name, list(args), kwargs, list(uses)])  # empty: not to be remembered
+        outcome = self.memo.get(key) if key else None
         if outcome is None:
             outcome = self._call(name, args, kwargs, uses, exercise)
-            if not (isinstance(outcome, CallResult) and isinstance(outcome.value, ObjectRef)):
+            if key and not (isinstance(outcome, CallResult) and isinstance(outcome.value, ObjectRef)):
                 self.memo[key] = outcome  # a constructed object is new each time: never remembered
         if isinstance(outcome, StudentFailure):
             self.calls.append(Call(name, args, kwargs, failure=outcome, uses=uses, key=key))

@@ -136,6 +136,21 @@ class Worker(Protocol):
     def interrupt(self) -> None: ...
 
 
+def _frames(value: Any) -> list[list[Any]]:
+    """The ``[file, line, function]`` frames of an exception the worker described; others left out."""
+    if not isinstance(value, list):
+        return []
+    return [
+        list(f)
+        for f in value
+        if isinstance(f, list)
+        and len(f) == 3
+        and isinstance(f[0], str)
+        and type(f[1]) is int
+        and isinstance(f[2], str)
+    ]
+
+
 def _format_frames(frames: list[list[Any]]) -> str | None:
     if not frames:
         return None
@@ -468,7 +483,11 @@ class ProcessWorker:
                 request, self.limits.statement_seconds, None, what="loading the notebook's code"
             )
             failures = reply.value
-            if not isinstance(failures, list) or len(failures) != len(self.statements):
+            if (
+                not isinstance(failures, list)
+                or len(failures) != len(self.statements)
+                or not all(f is None or isinstance(f, dict) for f in failures)
+            ):  # the worker's bytes (a student can write to its channel): loaded again one at a time
                 raise BadReturn("the worker answered the loading with something else")
         except StudentFailure:
             self._kill()
@@ -560,14 +579,16 @@ class ProcessWorker:
             raise MissingFunction(f"the notebook does not define {reply['missing']}()")
         if "exc" in reply:
             err = reply["exc"]
+            if not isinstance(err, dict):  # the worker's bytes: a student can write to its channel
+                raise _codec.CodecError("a malformed exception")  # the worker is stopped: out of step
             if err.get("type") == "BadReturn":
                 raise BadReturn(f"{what} returned a value that cannot be checked: {err.get('message')}")
-            frames = [tuple(f) for f in err.get("frames") or []]
+            frames = _frames(err.get("frames"))
             raise StudentRaised(
                 str(err.get("type")),
                 str(err.get("message")),
-                frames=frames,
-                location=_format_frames(err.get("frames") or []),
+                frames=[tuple(f) for f in frames],
+                location=_format_frames(frames),
             )
         out = str(reply.get("out") or "")
         if "object" in reply:

@@ -111,3 +111,18 @@ def test_remember_builds_inputs_once_per_arguments_and_hands_out_copies() -> Non
     inputs(1, size=3)
     assert built == [(1, 2), (1, 3), (2, 2)]
     assert inputs.__name__ == "inputs"
+
+
+def test_arguments_pickle_cannot_take_get_no_key_and_are_computed_each_time() -> None:
+    assert memo_key(["f", [lambda v: v]]) == b""
+    calls: list[int] = []
+    module = types.ModuleType("reference_applies")
+
+    def apply(function: Any) -> int:
+        calls.append(1)
+        return int(function())
+
+    module.apply = apply  # type: ignore[attr-defined]
+    remembered = RememberedModule(module)
+    assert (remembered.apply(lambda: 1), remembered.apply(lambda: 2)) == (1, 2)
+    assert len(calls) == 2

@@ -272,3 +272,12 @@ def test_a_plain_assert_shows_its_own_message_and_a_bare_one_says_the_check_fail
     pytest.main(args, plugins=[plugin])
     messages = {o.name: o.message for o in plugin.outcomes[0].values()}
     assert messages == {"told": "f should return nothing", "bare": "the check failed"}
+
+
+def test_a_call_whose_arguments_pickle_cannot_take_is_never_remembered() -> None:
+    worker = CountingWorker()
+    session = GradingSession(worker, ModuleType("reference"))
+    x = np.arange(3.0)
+    session.call("f", (x,), {"activation": lambda v: v}, ())
+    session.call("f", (x,), {"activation": lambda v: 2 * v}, ())  # same type, another function
+    assert len(worker.calls) == 2

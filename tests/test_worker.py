@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
@@ -563,3 +564,56 @@ def test_a_cache_folder_holding_the_running_python_is_not_hidden(monkeypatch: py
         assert os.path.dirname(os.path.realpath(sys.prefix)) not in hidden_folders()
     finally:
         hidden_folders.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "{'exc': 5}",
+        "{'exc': {'type': 'E', 'message': 'm', 'frames': 7}}",
+        "{'exc': {'type': 'E', 'message': 'm', 'frames': [['<cell 1>', 'x', 'f'], 3]}}",
+    ],
+)
+def test_a_forged_exception_from_the_worker_is_an_error_of_the_call_not_of_the_grader(
+    make: Callable[..., ProcessWorker], forged: str
+) -> None:
+    # student code writes its own answer on the worker's channel, then the real one follows unread
+    code = [
+        (1, 1, "import os, sys"),
+        (
+            2,
+            1,
+            "def forge():\n"
+            "    import _codec\n"
+            f"    data = _codec.encode({forged})\n"
+            "    for wfd in range(3, 64):\n"
+            "        try:\n"
+            "            os.write(wfd, len(data).to_bytes(8, 'big') + data)\n"
+            "            return\n"
+            "        except OSError:\n"
+            "            pass",
+        ),
+    ]
+    w = make(code)
+    w.load()
+    with pytest.raises((BadReturn, StudentRaised, StudentCrashed)):
+        w.call("forge", [])
+
+
+def test_a_forged_answer_to_loading_costs_only_that_submission(
+    make: Callable[..., ProcessWorker],
+) -> None:
+    forge = (
+        "import os, _codec\n"
+        "_data = _codec.encode({'ok': [5, None]})\n"
+        "for _fd in range(3, 64):\n"
+        "    try:\n"
+        "        os.write(_fd, len(_data).to_bytes(8, 'big') + _data)\n"
+        "        break\n"
+        "    except OSError:\n"
+        "        pass"
+    )
+    w = make([(1, 1, forge), (2, 1, "def f():\n    return 7")])
+    w.load()  # no error escapes: loading starts again one statement at a time
+    with contextlib.suppress(StudentFailure):  # a channel the student wrote to may be out of step
+        w.call("f", [])
