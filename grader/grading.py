@@ -309,7 +309,9 @@ class _SessionLoop(Generic[Key]):
             return
         start = time.monotonic()
         reference = assignment.reference()
-        remembered = self.remembered.setdefault(assignment.name, RememberedModule(reference))
+        if assignment.name not in self.remembered:  # the checks' expected values, once per process
+            self.remembered[assignment.name] = RememberedModule(reference)
+        remembered = self.remembered[assignment.name]
         catalog = load_catalog(assignment.name)
         helpers = str(assignment.helpers) if assignment.helpers else ""
         live: list[tuple[_Submission[Key], GradingSession, ProcessWorker]] = []

@@ -318,7 +318,7 @@ class GradingPlugin:
         crew = self._crew
         for index in range(1, count):
             assert crew is not None
-            crew.give(index - 1, self._serving, index, task)
+            crew.give(index - 1, index, functools.partial(self._serving, task=task))
         results: list[tuple[bool, Any]] = [(True, None)] * count
         waiting = count - 1
         try:
@@ -343,7 +343,7 @@ class GradingPlugin:
                 raise value
         return [value for _, value in results]
 
-    def _serving(self, index: int, task: Callable[[int], Any]) -> Any:
+    def _serving(self, index: int, *, task: Callable[[int], Any]) -> Any:
         self._local.current = index
         try:
             return task(index)
@@ -484,7 +484,7 @@ class _Crew:
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.inboxes: list[SimpleQueue[tuple[Callable[..., Any], tuple[Any, ...]] | None]] = [
+        self.inboxes: list[SimpleQueue[tuple[int, Callable[[int], Any]] | None]] = [
             SimpleQueue() for _ in range(size)
         ]
         self.done: SimpleQueue[tuple[int, tuple[bool, Any]]] = SimpleQueue()
@@ -495,18 +495,19 @@ class _Crew:
         for thread in self.threads:
             thread.start()
 
-    def give(self, slot: int, function: Callable[..., Any], *args: Any) -> None:
-        self.inboxes[slot].put((function, args))
+    def give(self, slot: int, index: int, task: Callable[[int], Any]) -> None:
+        """Thread ``slot`` runs ``task(index)``; ``(index, (ok, value or exception))`` comes to ``done``."""
+        self.inboxes[slot].put((index, task))
 
     def _serve(self, slot: int) -> None:
         inbox = self.inboxes[slot]
         while (job := inbox.get()) is not None:
-            function, args = job
+            index, task = job
             try:
-                outcome: tuple[bool, Any] = (True, function(*args))
+                outcome: tuple[bool, Any] = (True, task(index))
             except BaseException as exc:
                 outcome = (False, exc)
-            self.done.put((args[0], outcome))
+            self.done.put((index, outcome))
 
     def close(self) -> None:
         for inbox in self.inboxes:
