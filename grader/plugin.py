@@ -170,8 +170,8 @@ class GradingSession:
         exercise: str | None,
     ) -> Any:
         """A method call, attribute read or attribute write on a student's object (never remembered)."""
-        if self.spent > self.budget:
-            raise StudentTimeout("the submission used up its time budget; the remaining checks were not run")
+        if (spent := self._budget_spent()) is not None:
+            raise spent
         start = time.monotonic()
         try:
             if op == "get":
@@ -192,8 +192,7 @@ class GradingSession:
             raise
         finally:
             self.spent += time.monotonic() - start
-        if result.output and not self.hidden_check:
-            self.output.setdefault(exercise or ref.type_name, []).append(result.output)
+        self._keep_output(exercise or ref.type_name, result)
         if not isinstance(result.value, MethodRef):  # recorded for diagnosis, which replays the object's life
             self.calls.append(Call(name, args, kwargs, value=result.value, op=op, target=ref))
         return result.value
@@ -208,8 +207,8 @@ class GradingSession:
     ) -> CallResult | StudentFailure:
         if name in self.timed_out:
             return StudentTimeout(f"{name}() was not called again: an earlier call ran out of time")
-        if self.spent > self.budget:
-            return StudentTimeout("the submission used up its time budget; the remaining checks were not run")
+        if (spent := self._budget_spent()) is not None:
+            return spent
         start = time.monotonic()
         try:
             result = self.worker.call(
@@ -222,9 +221,19 @@ class GradingSession:
             return exc
         finally:
             self.spent += time.monotonic() - start
-        if result.output and not self.hidden_check:
-            self.output.setdefault(name, []).append(result.output)
+        self._keep_output(name, result)
         return result
+
+    def _budget_spent(self) -> StudentTimeout | None:
+        """The failure of any call made once the submission's time budget is used up."""
+        if self.spent <= self.budget:
+            return None
+        return StudentTimeout("the submission used up its time budget; the remaining checks were not run")
+
+    def _keep_output(self, key: str, result: CallResult) -> None:
+        """What the call printed, kept under ``key`` (not during a hidden check: it may show its inputs)."""
+        if result.output and not self.hidden_check:
+            self.output.setdefault(key, []).append(result.output)
 
     def _resolve(self, name: str) -> Any:
         reference = self.reference
