@@ -201,6 +201,7 @@ class _Submission(Generic[Key]):
     issues: list[LoadIssue] = field(default_factory=list)
     confinement: dict[str, dict[str, Any]] = field(default_factory=dict)
     diagnosis_errors: list[str] = field(default_factory=list)  # hints that could not be worked out
+    changed_expected: list[str] = field(default_factory=list)  # reference results a check changed
 
 
 class _SessionLoop(Generic[Key]):
@@ -337,6 +338,9 @@ class _SessionLoop(Generic[Key]):
                 outcomes = self.plugin.outcomes
             finally:
                 self.plugin.begin([])
+            changed = remembered.audit()  # a check that edits its expected values: only this group saw it
+            for member, _, _ in live:
+                member.changed_expected = changed
             for member, session, worker in live:  # what protected each worker, read before it closes
                 member.confinement = dict(worker.confinement)
                 member.diagnosis_errors = list(session.diagnoser.errors) if session.diagnoser else []
@@ -357,6 +361,7 @@ def _load(worker: ProcessWorker) -> list[LoadIssue] | GraderError:
 
 
 DIAGNOSIS_FAILED = "the hint of a failed check could not be worked out (a fault of the grader)"
+EXPECTED_CHANGED = "a check changed the expected values it was given (a fault of the assignment's checks)"
 
 
 def _result(
@@ -388,6 +393,13 @@ def _result(
         )
         + tuple(
             Notice(f"{DIAGNOSIS_FAILED}: {error}"[:500]) for error in dict.fromkeys(member.diagnosis_errors)
+        )
+        + tuple(
+            Notice(
+                f"{EXPECTED_CHANGED}: reference.{name}; results graded alongside this one may be off, "
+                "and `grader validate` shows the assignment's problem"
+            )
+            for name in member.changed_expected
         )
     )
     return SubmissionResult(

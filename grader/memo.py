@@ -3,8 +3,7 @@
 :func:`memo_key` digests a call (the checks' own values, never a student's). :class:`RememberedModule`
 is the reference module as the checks see it: each of its functions computes a result once per distinct
 arguments for the whole grading process, so a check's expected values are not recomputed for every
-submission. The reference functions are pure; each caller gets its own copy of a remembered result, so a
-check that changes what it got cannot change what the next one gets.
+submission. The reference functions are pure; a remembered result is shared by its callers, read-only.
 """
 
 from __future__ import annotations
@@ -86,13 +85,22 @@ def remember(function: _F) -> _F:
 
 
 class RememberedModule(types.ModuleType):
-    """``module`` with its plain functions remembered (classes and other attributes are its own)."""
+    """``module`` with its plain functions remembered (classes and other attributes are its own).
+
+    A result is computed once per distinct arguments, on a copy of them (a caller that changes its
+    arguments afterwards cannot change it), and then frozen: its arrays are made read-only, and every
+    caller gets that same result, with no copy to pay for. A check must not change the lists and dicts
+    in it either: :meth:`audit` finds a result that changed since it was computed, and forgets it. A
+    result holding anything but arrays, containers and plain values is copied for each caller instead.
+    """
 
     def __init__(self, module: types.ModuleType) -> None:
         super().__init__(module.__name__, module.__doc__)
         self.__wrapped__ = module
-        self._results: dict[bytes, Any] = {}
-        self._functions: dict[tuple[str, bool], Callable[..., Any]] = {}
+        # key -> (result, whether it is frozen (shared) or copied for each caller, its name, its digest)
+        self._results: dict[bytes, tuple[Any, bool, str, bytes]] = {}
+        self._given: set[bytes] = set()  # keys of the shared results handed out since the last audit
+        self._functions: dict[str, Callable[..., Any]] = {}
         self._lock = threading.Lock()
 
     def __getattr__(self, name: str) -> Any:
@@ -100,10 +108,9 @@ class RememberedModule(types.ModuleType):
             raise AttributeError(name)
         return self.function(name)
 
-    def function(self, name: str, *, copies: bool = True) -> Any:
-        """``module.name``, remembered when it is a plain function. ``copies=False`` hands out the
-        remembered result itself, for a caller that only reads it (and encodes it, say)."""
-        found = self._functions.get((name, copies))
+    def function(self, name: str) -> Any:
+        """``module.name``, remembered when it is a plain function."""
+        found = self._functions.get(name)
         if found is not None:
             return found
         value = getattr(self.__wrapped__, name)
@@ -115,15 +122,53 @@ class RememberedModule(types.ModuleType):
             key = memo_key([name, list(args), kwargs])
             if not key:  # arguments that cannot be digested: computed every time
                 return value(*args, **kwargs)
-            try:
-                result = self._results[key]
-            except KeyError:
-                result = value(*args, **kwargs)  # an exception is raised, never remembered
+            entry = self._results.get(key)
+            if entry is None:
+                # an exception is raised, never remembered
+                result = value(*_copy(list(args), {}), **_copy(kwargs, {}))
+                shared = _freeze(result, set())
+                entry = (result, shared, name, memo_key([result]) if shared else b"")
                 with self._lock:
                     if len(self._results) >= LIMIT:
                         self._results.clear()
-                    self._results[key] = result
-            return _copy(result, {}) if copies else result
+                        self._given.clear()
+                    self._results[key] = entry
+            if not entry[1]:
+                return _copy(entry[0], {})
+            self._given.add(key)
+            return entry[0]
 
-        self._functions[(name, copies)] = remembered
+        self._functions[name] = remembered
         return remembered
+
+    def audit(self) -> list[str]:
+        """The functions whose results, handed out since the last audit, were changed by a caller (a
+        list or dict in them edited); those results are forgotten, so later callers get them afresh."""
+        with self._lock:
+            given, self._given = self._given, set()
+            changed = []
+            for key in given:
+                entry = self._results.get(key)
+                if entry is not None and memo_key([entry[0]]) != entry[3]:
+                    del self._results[key]
+                    changed.append(entry[2])
+        return sorted(set(changed))
+
+
+def _freeze(value: Any, seen: set[int]) -> bool:
+    """Make every array in ``value`` read-only; False when it holds anything but arrays, dicts, lists,
+    tuples and plain values (a caller could change such an object: it gets a copy of its own)."""
+    cls = type(value)
+    if cls is float or cls is int or cls is str or cls is bool or value is None:
+        return True
+    if id(value) in seen:
+        return True
+    seen.add(id(value))
+    if cls is np.ndarray:
+        value.flags.writeable = False
+        return True
+    if cls is dict:
+        return all(_freeze(k, seen) and _freeze(v, seen) for k, v in value.items())
+    if cls is list or cls is tuple:
+        return all(_freeze(v, seen) for v in value)
+    return False

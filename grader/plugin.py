@@ -35,7 +35,6 @@ import pytest
 from .checks import CheckFailed, recording_details
 from .diagnosis import Call, Diagnoser
 from .errors import StudentFailure, StudentRaised, StudentTimeout
-from .memo import RememberedModule
 from .memo import memo_key as _memo_key
 from .result import Visibility
 from .worker import CallResult, MethodRef, ObjectRef, Worker
@@ -236,10 +235,8 @@ class GradingSession:
             self.output.setdefault(key, []).append(result.output)
 
     def _resolve(self, name: str) -> Any:
-        reference = self.reference
-        try:  # a stand-in's result is only encoded: it needs no copy of its own
-            remembered = isinstance(reference, RememberedModule)
-            func = reference.function(name, copies=False) if remembered else getattr(reference, name)
+        try:
+            func = getattr(self.reference, name)
         except AttributeError:
             func = None
         if not callable(func):

@@ -24,7 +24,7 @@ from typing import Any
 from . import assignments
 from .assignments import Assignment
 from .diagnosis import Mistake, load_catalog
-from .grading import DIAGNOSIS_FAILED, grade_source
+from .grading import DIAGNOSIS_FAILED, EXPECTED_CHANGED, grade_source
 from .notebook import extract
 from .result import SubmissionResult
 
@@ -169,6 +169,9 @@ def judge(assignment: Assignment, mutant: Mistake, *, own_exercise_only: bool = 
     )
     if result.error:
         return Verdict(*base, lost=0.0, problem=f"grading failed: {result.error}")
+    changed = [n.message for n in result.notices if n.message.startswith(EXPECTED_CHANGED)]
+    if changed:
+        return Verdict(*base, lost=0.0, problem=f"grading it showed that {changed[0]}")
     own = next(e for e in result.exercises if e.name == mutant.exercise)
     others = tuple(e.name for e in result.exercises if e.name != mutant.exercise and e.score < e.max_score)
     hinted = any(c.hint and mutant.description in c.hint for c in own.checks if not c.passed)
@@ -197,6 +200,7 @@ def validate(assignment: Assignment, *, jobs: int = 1) -> Validation:
             + "".join(f"\n  {line}" for line in ([reference.error] if reference.error else []) + failed[:10])
         )
     catalog = load_catalog(assignment.name)
+    problems += [n.message for n in reference.notices if n.message.startswith(EXPECTED_CHANGED)]
     for exercise in assignment.exercises:
         if not catalog.get(exercise):
             problems.append(f"{exercise} has no catalogued mistakes")

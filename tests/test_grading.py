@@ -147,3 +147,36 @@ def test_messages_are_the_same_on_every_run(tmp_path: Path) -> None:
     nbformat.write(notebook, path)
     one, two = (grade_notebook(path, RNN).exercises[0].checks[0].message for _ in range(2))
     assert one == two and "ValueError: <object object at 0x…>" in one
+
+
+EDITING_SUITE = '''
+import numpy as np
+
+from grader import exercise, points
+
+pytestmark = exercise("rnn_cell_forward")
+
+
+@points(1)
+def test_edits_what_it_expects(student, reference):
+    """a check that edits the expected values it was given"""
+    r = np.random.default_rng(0)
+    p = {"Wax": r.random((5, 3)), "Waa": r.random((5, 5)), "Wya": r.random((2, 5)),
+         "ba": r.random((5, 1)), "by": r.random((2, 1))}
+    want = reference.rnn_cell_forward(r.random((3, 4)), r.random((5, 4)), p)
+    want[2][3]["Wax"] = np.zeros((5, 3))  # the parameters kept in the expected cache
+'''
+
+
+def test_a_check_that_edits_its_expected_values_is_reported(tmp_path: Path) -> None:
+    from grader.grading import EXPECTED_CHANGED, grade_source
+    from grader.notebook import extract
+    from grader.validation import submission, validate
+
+    (tmp_path / "test_rnn_cell_forward.py").write_text(EDITING_SUITE)
+    editing = dataclasses.replace(RNN, name="editing", directory=tmp_path, exercises=("rnn_cell_forward",))
+    result = grade_source(extract(submission(editing)), editing, "reference.ipynb")
+    notices = [n.message for n in result.notices if n.message.startswith(EXPECTED_CHANGED)]
+    assert len(notices) == 1 and "reference.rnn_cell_forward" in notices[0]
+    assert result.score == 1  # the check itself passed: only the notice tells
+    assert any(p.startswith(EXPECTED_CHANGED) for p in validate(editing).problems)

@@ -1,5 +1,6 @@
-"""grader/memo.py: the reference as the checks see it computes each result once per arguments, hands
-every caller its own copy, and leaves classes and failures alone."""
+"""grader/memo.py: the reference as the checks see it computes each result once per arguments, shares it
+read-only (or copies what cannot be frozen), finds a result a caller changed, and leaves classes and
+failures alone."""
 
 from __future__ import annotations
 
@@ -43,15 +44,50 @@ def test_a_result_is_computed_once_per_distinct_arguments() -> None:
     np.testing.assert_array_equal(other["y"], 2 * x)
 
 
-def test_each_caller_gets_its_own_copy_unless_it_only_reads() -> None:
+def test_a_result_is_shared_read_only_and_computed_on_a_copy_of_the_arguments() -> None:
     module, _ = module_counting()
     remembered = RememberedModule(module)
     x = np.ones((2, 2))
     mine = remembered.forward(x)
-    mine["y"][:] = 99.0  # a check that changes what it got
-    np.testing.assert_array_equal(remembered.forward(x)["y"], np.ones((2, 2)))
-    reader = remembered.function("forward", copies=False)
-    assert reader(x) is reader(x)
+    assert remembered.forward(x.copy()) is mine
+    with pytest.raises(ValueError, match="read-only"):
+        mine["y"][:] = 99.0  # a check that edits an expected array in place is stopped at once
+    module.keep = lambda v: {"kept": v}  # type: ignore[attr-defined]  # a result that holds its argument
+    kept = remembered.keep(x)
+    x[:] = 5.0  # the caller's own arguments stay its own, writable
+    np.testing.assert_array_equal(kept["kept"], np.ones((2, 2)))
+
+
+def test_an_audit_finds_and_forgets_a_result_whose_dict_a_caller_changed() -> None:
+    module, calls = module_counting()
+    remembered = RememberedModule(module)
+    x = np.ones(3)
+    assert remembered.audit() == []
+    remembered.forward(x)["y"] = np.zeros(3)  # replacing a value is not stopped by read-only arrays
+    assert remembered.audit() == ["forward"]
+    np.testing.assert_array_equal(remembered.forward(x)["y"], np.ones(3))  # computed afresh
+    assert calls == ["forward", "forward"]
+    assert remembered.audit() == []
+
+
+def test_a_result_holding_other_objects_is_copied_for_each_caller() -> None:
+    module = types.ModuleType("reference_objects")
+
+    class Box:
+        def __init__(self) -> None:
+            self.items: list[int] = []
+
+    def boxed(x: np.ndarray) -> tuple[np.ndarray, Box]:
+        return x * 2, Box()
+
+    module.boxed = boxed  # type: ignore[attr-defined]
+    remembered = RememberedModule(module)
+    first = remembered.boxed(np.ones(2))
+    first[1].items.append(1)
+    first[0][0] = 7.0  # its own copy: writable
+    second = remembered.boxed(np.ones(2))
+    assert second[1].items == [] and second[0][0] == 2.0
+    assert remembered.audit() == []
 
 
 def test_failures_are_raised_every_time_and_classes_are_the_modules_own() -> None:
@@ -75,7 +111,7 @@ def test_memo_key_tells_arguments_apart() -> None:
     assert memo_key(["f", [x.reshape(2, 2)]]) != memo_key(["f", [x]])
 
 
-def test_a_copy_keeps_what_was_shared_shared_and_copies_every_array() -> None:
+def test_a_frozen_result_keeps_what_was_shared_shared() -> None:
     module = types.ModuleType("reference_shared")
     weights = {"W": np.ones((2, 2))}
 
@@ -86,11 +122,8 @@ def test_a_copy_keeps_what_was_shared_shared_and_copies_every_array() -> None:
     module.step = step  # type: ignore[attr-defined]
     remembered = RememberedModule(module)
     first = remembered.step(np.ones(2))
-    second = remembered.step(np.ones(2))
     assert first[0] is first[1][0] and first[1][1] is first[2][0]  # shared as in the original
-    assert first[0] is not second[0] and first[1][1] is not second[1][1]
-    first[1][1]["W"][0, 0] = -1.0
-    assert second[1][1]["W"][0, 0] == 1.0 and weights["W"][0, 0] == 1.0
+    assert not first[1][1]["W"].flags.writeable
     assert first[2][1:] == [3, "s", None]
 
 
