@@ -94,8 +94,10 @@ def load_catalog(assignment: str) -> dict[str, tuple[Mistake, ...]]:
 
 # -- comparing results ----------------------------------------------------------------------------------
 
+Leaves = tuple[dict[tuple[Any, ...], Any], frozenset[tuple[Any, ...]]]
 
-def leaves(value: Any) -> tuple[dict[tuple[Any, ...], Any], frozenset[tuple[Any, ...]]]:
+
+def leaves(value: Any) -> Leaves:
     """The values inside nested tuples, lists and dicts by path, and which paths are the same object."""
     found: dict[tuple[Any, ...], Any] = {}
     first: dict[int, tuple[Any, ...]] = {}
@@ -145,9 +147,12 @@ def explains(student: Any, mutant: Any, reference: Any) -> bool | None:
     True when the student's result equals the mutant's wherever both have a value, differs from the
     reference nowhere the mutant does not, and the mutant differs from the reference somewhere.
     """
-    s, s_alias = leaves(student)
-    m, m_alias = leaves(mutant)
-    r, r_alias = leaves(reference)
+    return _explains(leaves(student), leaves(mutant), leaves(reference))
+
+
+def _explains(student: Leaves, mutant: Leaves, reference: Leaves) -> bool | None:
+    """:func:`explains`, on the results' :func:`leaves` (worked out once per result, not per mutant)."""
+    (s, s_alias), (m, m_alias), (r, r_alias) = student, mutant, reference
     distinct = False
     for path in s.keys() & m.keys():
         if not same(s[path], m[path]):
@@ -194,6 +199,12 @@ def _copy(value: Any) -> Any:
 class _Run:
     value: Any = None
     error: tuple[str, str] | None = None
+    _leaves: Leaves | None = None
+
+    def leaves(self) -> Leaves:
+        if self._leaves is None:
+            self._leaves = leaves(self.value)
+        return self._leaves
 
 
 def _run(function: Callable[..., Any], call: Call, reference: ModuleType) -> _Run:
@@ -270,8 +281,12 @@ class Diagnoser:
     def match(self, exercise: str, calls: Sequence[Call]) -> str | None:
         """The description of every mutant that explains all the calls; None when none does."""
         found = []
+        results = [_Run(call.value) for call in calls]  # their leaves are worked out once, if needed
         for mutant in self.catalog.get(exercise, ()):
-            verdicts = [self._explains(mutant, call, exercise) for call in calls]
+            verdicts = [
+                self._explains(mutant, call, exercise, result)
+                for call, result in zip(calls, results, strict=True)
+            ]
             if False not in verdicts and True in verdicts:
                 found.append(mutant.description)
         if not found:
@@ -282,7 +297,7 @@ class Diagnoser:
             f"“{d}”" for d in found
         )
 
-    def _explains(self, mutant: Mistake, call: Call, exercise: str) -> bool | None:
+    def _explains(self, mutant: Mistake, call: Call, exercise: str, student: _Run) -> bool | None:
         ran, ref = self._cached(mutant.function, mutant.name, call), self._reference_run(exercise, call)
         if isinstance(call.failure, StudentRaised):
             if ref.error is not None or ran.error is None:
@@ -290,7 +305,7 @@ class Diagnoser:
             return (call.failure.exc_type, call.failure.exc_message) == ran.error
         if call.failure is not None or ran.error is not None or ref.error is not None:
             return False
-        return explains(call.value, ran.value, ref.value)
+        return _explains(student.leaves(), ran.leaves(), ref.leaves())
 
     def _reference_run(self, exercise: str, call: Call) -> _Run:
         return self._cached(getattr(self.reference, exercise), f"reference.{exercise}", call)
