@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 import json
 import re
 import warnings
@@ -232,17 +233,10 @@ def extract(nb: Any) -> Source:
     for index, cell in enumerate(nb.get("cells", []), start=1):
         if cell.get("cell_type") != "code":
             continue
-        src = _text(cell.get("source"))
-        text, tree, issue = _python_text(src, index)
+        text, tree, issue = _parsed(_text(cell.get("source")))
         if issue is not None:
-            issues.append(issue)
-        if text is None:
-            continue
-        try:
-            tree = tree or ast.parse(text)
-        except SyntaxError as exc:
-            lost = tuple(_DEF_NAME.findall(text))
-            issues.append(CellIssue(index, exc.lineno or 1, f"syntax error: {exc.msg}", lost))
+            issues.append(CellIssue(index, *issue))
+        if text is None or tree is None:
             continue
         lines = text.split("\n")
         for node in tree.body:
@@ -276,7 +270,21 @@ def extract(nb: Any) -> Source:
     )
 
 
-def _python_text(src: str, cell: int) -> tuple[str | None, ast.Module | None, CellIssue | None]:
+@functools.lru_cache(maxsize=2048)
+def _parsed(src: str) -> tuple[str | None, ast.Module | None, tuple[int, str, tuple[str, ...]] | None]:
+    """A code cell's Python text, its syntax tree (None on a syntax error) and what stops it from being
+    used, as (line, message, names lost). Remembered by the cell's text: the cells a class's notebooks
+    share (the template's imports and test calls) are parsed once. The trees are only read."""
+    text, tree, issue = _python_text(src)
+    if text is None or tree is not None:
+        return text, tree, issue
+    try:
+        return text, ast.parse(text), None
+    except SyntaxError as exc:
+        return text, None, (exc.lineno or 1, f"syntax error: {exc.msg}", tuple(_DEF_NAME.findall(text)))
+
+
+def _python_text(src: str) -> tuple[str | None, ast.Module | None, tuple[int, str, tuple[str, ...]] | None]:
     """Turn IPython syntax into ``pass``; None when the whole cell is not Python. The text comes with its
     syntax tree when it was parsed without an error."""
     lines = _NEWLINE.split(src)
@@ -285,7 +293,7 @@ def _python_text(src: str, cell: int) -> tuple[str | None, ast.Module | None, Ce
         magic = lines[first].lstrip()[2:].split(maxsplit=1)
         name = magic[0] if magic else ""
         if name not in _PYTHON_CELL_MAGICS:
-            return None, None, CellIssue(cell, first + 1, f"cell magic %%{name}: not Python, skipped")
+            return None, None, (first + 1, f"cell magic %%{name}: not Python, skipped", ())
         lines[first] = ""
     text = "\n".join(lines)
     try:

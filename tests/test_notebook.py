@@ -88,6 +88,16 @@ def test_syntax_error_skips_only_its_cell(tmp_path: Path) -> None:
     assert set(source.definitions) == {"f"}
 
 
+def test_cells_the_notebooks_share_are_placed_in_each_notebook_on_their_own(tmp_path: Path) -> None:
+    broken, magic = "def f(x:\n    return x", "%%bash\necho hi"
+    first = read(tmp_path, broken, magic, DEF_F)
+    again = read(tmp_path, "#md moved", DEF_F, "#md on", magic, broken)  # the same cells, elsewhere
+    assert [(i.cell, i.line) for i in first.issues] == [(1, 1), (2, 1)]
+    assert [(i.cell, i.line) for i in again.issues] == [(4, 1), (5, 1)]
+    assert kept(first) == [(3, 1, DEF_F)] and kept(again) == [(2, 1, DEF_F)]
+    assert again.definitions["f"].cell == 2
+
+
 def test_a_later_definition_wins_and_both_are_kept_in_order(tmp_path: Path) -> None:
     second = "def f(x):\n    return x + 2"
     source = read(tmp_path, DEF_F, "#md redo", "\n" + second)
