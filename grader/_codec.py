@@ -102,10 +102,11 @@ _JSON_OUT = json.JSONEncoder(separators=(",", ":"), allow_nan=False, check_circu
 class _Encoder:
     """One encoding: walks the value once, building the JSON tree and the list of frame pieces."""
 
-    __slots__ = ("active", "keep", "max_bytes", "nodes", "pieces", "seen", "size")
+    __slots__ = ("active", "inexact", "keep", "max_bytes", "nodes", "pieces", "seen", "size")
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
+        self.inexact = False  # something was sent as less than it is (a subclass, a type name, ...)
         self.size = 0  # array bytes and characters of text so far
         self.nodes = 1
         self.pieces: list[Any] = []  # buffers (contiguous arrays or bytes) and their padding
@@ -200,6 +201,8 @@ class _Encoder:
 
     def _array(self, arr: np.ndarray) -> Any:
         """Arrays off the fast path: subclasses, non-contiguous, long double, not numeric."""
+        if type(arr) is not np.ndarray or arr.dtype not in _ENCODABLE:
+            self.inexact = True
         if arr.dtype.kind not in "biufc":
             # not numbered: the decoder gives "o" nodes no number either
             return ["o", f"numpy array of dtype {arr.dtype}"]
@@ -218,6 +221,8 @@ class _Encoder:
 
     def _other(self, obj: Any, depth: int) -> Any:
         """Subclasses of the plain types, numpy scalars, complex numbers, and everything else."""
+        if type(obj) is not complex:
+            self.inexact = True
         if isinstance(obj, (bool, np.bool_)):
             return bool(obj)
         if isinstance(obj, str):
@@ -242,8 +247,21 @@ class _Encoder:
 
 def encode(obj: object, *, max_bytes: int = MAX_BYTES) -> bytes:
     """Encode ``obj`` as one message. Raises CodecError when it is too large, too deep or cyclic."""
+    return _encode(obj, max_bytes, False) or b""
+
+
+def encode_exact(obj: object, *, max_bytes: int = MAX_BYTES) -> bytes | None:
+    """``obj``'s message when it says all of ``obj`` (decoding it gives an equal value of the same types:
+    plain containers, numbers, strings, ndarrays of numeric dtypes), else None. Two such values have the
+    same message only when they are equal (built alike: what is shared must be shared in both)."""
+    return _encode(obj, max_bytes, True)
+
+
+def _encode(obj: object, max_bytes: int, exact: bool) -> bytes | None:
     enc = _Encoder(max_bytes)
     tree = enc.value(obj, 0)
+    if exact and enc.inexact:
+        return None
     if enc.size > max_bytes:  # text is counted as it goes and checked here, before it is copied
         raise CodecError(f"the value is larger than {max_bytes // (1024 * 1024)} MB")
     try:
@@ -251,6 +269,11 @@ def encode(obj: object, *, max_bytes: int = MAX_BYTES) -> bytes:
     except ValueError as exc:  # e.g. an int with more digits than int-to-str conversion allows
         raise CodecError(f"the value cannot be encoded: {exc}") from exc
     return b"".join([_HEADER.pack(len(header)), header, *enc.pieces])
+
+
+def header_starts(data: bytes, prefix: bytes) -> bool:
+    """Whether the JSON header of the message ``data`` starts with ``prefix`` (a quick look, no decoding)."""
+    return data[_HEADER.size : _HEADER.size + len(prefix)] == prefix
 
 
 def _no_constant(name: str) -> NoReturn:

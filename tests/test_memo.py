@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader.memo import RememberedModule, memo_key, remember
+from grader.memo import RememberedModule, ReplyMemo, memo_key, remember
 
 
 def module_counting() -> tuple[types.ModuleType, list[str]]:
@@ -146,7 +146,22 @@ def test_remember_builds_inputs_once_per_arguments_and_hands_out_copies() -> Non
     assert inputs.__name__ == "inputs"
 
 
-def test_arguments_pickle_cannot_take_get_no_key_and_are_computed_each_time() -> None:
+def test_arguments_the_codec_carries_as_less_than_they_are_get_no_key() -> None:
+    class Tagged(np.ndarray):
+        pass
+
+    class Name(str):
+        pass
+
+    x = np.arange(3.0)
+    inexact = [np.float32(1.5), x.view(Tagged), x.astype(np.longdouble), Name("a"), object(), {1: print}]
+    assert [memo_key(["f", [value]]) for value in inexact] == [b""] * len(inexact)
+    exact = [1.5, x, x[::2], "a", {1: None}, (1, [2]), 1 + 2j, float("nan"), True]
+    assert all(memo_key(["f", [value]]) for value in exact)
+    assert len({memo_key(["f", [value]]) for value in [1, 1.0, True, "1", [1], (1,)]}) == 6
+
+
+def test_arguments_without_a_key_are_computed_each_time() -> None:
     assert memo_key(["f", [lambda v: v]]) == b""
     calls: list[int] = []
     module = types.ModuleType("reference_applies")
@@ -159,3 +174,27 @@ def test_arguments_pickle_cannot_take_get_no_key_and_are_computed_each_time() ->
     remembered = RememberedModule(module)
     assert (remembered.apply(lambda: 1), remembered.apply(lambda: 2)) == (1, 2)
     assert len(calls) == 2
+
+
+def test_a_kept_reply_is_found_only_for_the_same_function_and_within_its_size() -> None:
+    replies = ReplyMemo(limit_bytes=64 * 100)
+    key = ReplyMemo.key(b"request")
+    first, second = (lambda: 1), (lambda: 2)
+    assert replies.find(key, lambda name: first) is None
+    replies.keep(key, "f", first, b"reply")
+    assert replies.find(key, lambda name: first) == b"reply"
+    assert replies.find(key, lambda name: second) is None  # another reference (another stream)
+    assert replies.find(key, None) is None
+
+    def refuses(name: str) -> Any:
+        raise NameError(f"{name} is not available during this call")
+
+    assert replies.find(key, refuses) is None
+    replies.keep(key, "f", second, b"reply 2")  # kept again for the function now in use
+    assert replies.find(key, lambda name: second) == b"reply 2"
+    replies.keep(ReplyMemo.key(b"big"), "f", first, b"x" * 101)  # over a 64th of the limit: not kept
+    assert replies.find(ReplyMemo.key(b"big"), lambda name: first) is None
+    for index in range(70):  # past the limit, the memo starts afresh
+        replies.keep(ReplyMemo.key(b"%d" % index), "f", first, b"y" * 100)
+    assert replies.find(key, lambda name: second) is None
+    assert replies.find(ReplyMemo.key(b"69"), lambda name: first) == b"y" * 100

@@ -182,6 +182,26 @@ def test_standin_replaces_helper_for_one_call_only(worker: ProcessWorker) -> Non
     assert worker.call("helper", [7]).value == "student"
 
 
+def test_a_standin_request_seen_before_gets_the_kept_reply_from_the_same_function_only(
+    worker: ProcessWorker,
+) -> None:
+    tag, calls = uuid.uuid4().hex, []  # requests of other tests never match this one
+
+    def helper(x: str) -> str:
+        calls.append(x)
+        return f"reference helper({x})"
+
+    def other(x: str) -> str:
+        return "another reference"
+
+    for _ in range(2):
+        result = worker.call("uses_helper", [tag], standins=("helper",), resolve=lambda name: helper)
+        assert result.value == f"reference helper({tag})"
+    assert calls == [tag]  # the second request was answered with the reply kept from the first
+    again = worker.call("uses_helper", [tag], standins=("helper",), resolve=lambda name: other)
+    assert again.value == "another reference"
+
+
 def test_standin_given_an_unencodable_value_keeps_the_channel_in_step(worker: ProcessWorker) -> None:
     with pytest.raises(StudentRaised, match="cannot take") as info:
         worker.call("helper_of_cycle", [], standins=("helper",), resolve=lambda name: lambda x: 0)
