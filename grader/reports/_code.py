@@ -146,8 +146,11 @@ def _lexed(code: str) -> list[Piece]:
     return [(_css_class(token), text) for token, text in lexer.get_tokens(code)]
 
 
-def highlight_lines(code: str) -> list[Markup]:
-    """The code's lines as markup, as many as ``code.split("\\n")``: each token in a span of its class."""
+@functools.lru_cache(maxsize=1024)
+def highlight_lines(code: str) -> tuple[Markup, ...]:
+    """The code's lines as markup, as many as ``code.split("\\n")``: each token in a span of its class.
+    Remembered by the code: the functions many students wrote alike (or left as released) are
+    highlighted once per batch."""
     lines: list[list[Piece]] = [[]]
     for cls, text in tokenized(code) or _lexed(code):
         for i, part in enumerate(text.split("\n")):
@@ -155,7 +158,7 @@ def highlight_lines(code: str) -> list[Markup]:
                 lines.append([])
             if part:
                 lines[-1].append((cls, part))
-    return [
+    return tuple(
         Markup(
             "".join(
                 f'<span class="{cls}">{html.escape(text)}</span>' if cls else html.escape(text)
@@ -163,7 +166,7 @@ def highlight_lines(code: str) -> list[Markup]:
             )
         )
         for pieces in lines
-    ]
+    )
 
 
 def style_css(scope: str = ".code") -> str:
