@@ -24,7 +24,7 @@ from . import assignments
 from .assignments import Assignment
 from .diagnosis import Diagnoser, load_catalog
 from .errors import GraderError, NotebookError
-from .memo import RememberedModule
+from .memo import RememberedModule, audit
 from .notebook import Source, read_notebook
 from .plugin import CheckOutcome, GradingPlugin, GradingSession
 from .result import CheckResult, ExerciseResult, Notice, SourceSpan, SubmissionResult, exercise_status
@@ -338,7 +338,7 @@ class _SessionLoop(Generic[Key]):
                 outcomes = self.plugin.outcomes
             finally:
                 self.plugin.begin([])
-            changed = remembered.audit()  # a check that edits its expected values: only this group saw it
+            changed = audit(remembered)  # a check that edits its expected values: only this group saw it
             for member, _, _ in live:
                 member.changed_expected = changed
             for member, session, worker in live:  # what protected each worker, read before it closes

@@ -103,15 +103,19 @@ class RememberedModule(types.ModuleType):
         # key -> (result, whether it is frozen (shared) or copied for each caller, its name, its digest)
         self._results: dict[bytes, tuple[Any, bool, str, bytes]] = {}
         self._given: set[bytes] = set()  # keys of the shared results handed out since the last audit
+        # id of a shared result or of an item of one -> (it, a name for it made of its digest)
+        self._parts: dict[int, tuple[Any, str]] = {}
         self._functions: dict[str, Callable[..., Any]] = {}
         self._lock = threading.Lock()
 
+    # Its own methods start with "_": every other name is the module's (a reference function may be
+    # called ``audit`` or ``key``); :func:`audit` and :func:`call_key` are their public face.
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
-        return self.function(name)
+        return self._function(name)
 
-    def function(self, name: str) -> Any:
+    def _function(self, name: str) -> Any:
         """``module.name``, remembered when it is a plain function."""
         found = self._functions.get(name)
         if found is not None:
@@ -122,7 +126,7 @@ class RememberedModule(types.ModuleType):
 
         @functools.wraps(value)
         def remembered(*args: Any, **kwargs: Any) -> Any:
-            key = memo_key([name, list(args), kwargs])
+            key = self._key([name, list(args), kwargs])
             if not key:  # arguments that cannot be digested: computed every time
                 return value(*args, **kwargs)
             entry = self._results.get(key)
@@ -135,7 +139,10 @@ class RememberedModule(types.ModuleType):
                     if len(self._results) >= LIMIT:
                         self._results.clear()
                         self._given.clear()
+                        self._parts.clear()
                     self._results[key] = entry
+                    if shared and entry[3]:
+                        self._name_parts(result, entry[3])
             if not entry[1]:
                 return _copy(entry[0], {})
             self._given.add(key)
@@ -144,9 +151,29 @@ class RememberedModule(types.ModuleType):
         self._functions[name] = remembered
         return remembered
 
-    def audit(self) -> list[str]:
-        """The functions whose results, handed out since the last audit, were changed by a caller (a
-        list or dict in them edited); those results are forgotten, so later callers get them afresh."""
+    def _name_parts(self, result: Any, digest: bytes) -> None:
+        """Name a shared result and its items (a cache in a tuple of results, an array in a dict), so
+        that a caller passing one on as an argument does not pay for walking it again."""
+        self._parts[id(result)] = (result, digest.hex())
+        items = result.values() if type(result) is dict else result if type(result) in (list, tuple) else ()
+        for item in items:
+            if type(item) in (dict, list, tuple, np.ndarray) and id(item) not in self._parts:
+                data = _codec.encode_exact(item)
+                if data is not None:
+                    self._parts[id(item)] = (item, hashlib.blake2b(data, digest_size=16).hexdigest())
+
+    def _named(self, value: Any) -> Any:
+        found = self._parts.get(id(value))
+        return value if found is None or found[0] is not value else ("\0a shared result", found[1])
+
+    def _key(self, call: list[Any]) -> bytes:
+        if self._parts:
+            args = [self._named(a) for a in call[1]]
+            kwargs = {k: self._named(v) for k, v in call[2].items()}
+            call = [call[0], args, kwargs, *call[3:]]
+        return memo_key(call)
+
+    def _audit(self) -> list[str]:
         with self._lock:
             given, self._given = self._given, set()
             changed = []
@@ -155,7 +182,21 @@ class RememberedModule(types.ModuleType):
                 if entry is not None and memo_key([entry[0]]) != entry[3]:
                     del self._results[key]
                     changed.append(entry[2])
+            if changed:  # the names of its parts no longer say what they hold
+                self._parts.clear()
         return sorted(set(changed))
+
+
+def audit(module: RememberedModule) -> list[str]:
+    """The functions whose results, handed out since the last audit, were changed by a caller (a list
+    or dict in them edited); those results are forgotten, so later callers get them afresh."""
+    return module._audit()
+
+
+def call_key(reference: types.ModuleType, call: list[Any]) -> bytes:
+    """:func:`memo_key` of ``[name, args, kwargs, ...]``; with a :class:`RememberedModule`, an argument
+    that is one of its shared results (or an item of one) is named instead of walked."""
+    return reference._key(call) if isinstance(reference, RememberedModule) else memo_key(call)
 
 
 def _freeze(value: Any, seen: set[int]) -> bool:

@@ -35,7 +35,7 @@ import pytest
 from .checks import CheckFailed, recording_details
 from .diagnosis import Call, Diagnoser
 from .errors import StudentFailure, StudentRaised, StudentTimeout
-from .memo import memo_key as _memo_key
+from .memo import call_key
 from .result import Visibility
 from .worker import CallResult, MethodRef, ObjectRef, Worker
 
@@ -147,7 +147,7 @@ class GradingSession:
         uses: tuple[str, ...],
         exercise: str | None = None,
     ) -> Any:
-        key = _memo_key([name, list(args), kwargs, list(uses)])  # empty: not to be remembered
+        key = call_key(self.reference, [name, list(args), kwargs, list(uses)])  # empty: never remembered
         outcome = self.memo.get(key) if key else None
         if outcome is None:
             outcome = self._call(name, args, kwargs, uses, exercise)

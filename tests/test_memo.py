@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader.memo import RememberedModule, ReplyMemo, memo_key, remember
+from grader.memo import RememberedModule, ReplyMemo, audit, call_key, memo_key, remember
 
 
 def module_counting() -> tuple[types.ModuleType, list[str]]:
@@ -62,12 +62,12 @@ def test_an_audit_finds_and_forgets_a_result_whose_dict_a_caller_changed() -> No
     module, calls = module_counting()
     remembered = RememberedModule(module)
     x = np.ones(3)
-    assert remembered.audit() == []
+    assert audit(remembered) == []
     remembered.forward(x)["y"] = np.zeros(3)  # replacing a value is not stopped by read-only arrays
-    assert remembered.audit() == ["forward"]
+    assert audit(remembered) == ["forward"]
     np.testing.assert_array_equal(remembered.forward(x)["y"], np.ones(3))  # computed afresh
     assert calls == ["forward", "forward"]
-    assert remembered.audit() == []
+    assert audit(remembered) == []
 
 
 def test_a_result_holding_other_objects_is_copied_for_each_caller() -> None:
@@ -87,7 +87,7 @@ def test_a_result_holding_other_objects_is_copied_for_each_caller() -> None:
     first[0][0] = 7.0  # its own copy: writable
     second = remembered.boxed(np.ones(2))
     assert second[1].items == [] and second[0][0] == 2.0
-    assert remembered.audit() == []
+    assert audit(remembered) == []
 
 
 def test_failures_are_raised_every_time_and_classes_are_the_modules_own() -> None:
@@ -198,3 +198,41 @@ def test_a_kept_reply_is_found_only_for_the_same_function_and_within_its_size() 
         replies.keep(ReplyMemo.key(b"%d" % index), "f", first, b"y" * 100)
     assert replies.find(key, lambda name: second) is None
     assert replies.find(ReplyMemo.key(b"69"), lambda name: first) == b"y" * 100
+
+
+def test_a_shared_result_passed_on_is_named_not_walked_and_told_apart_by_content() -> None:
+    module = types.ModuleType("reference_chain")
+    calls: list[str] = []
+
+    def forward(x: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        calls.append("forward")
+        return x * 2, {"x": x, "y": x * 2}
+
+    def backward(cache: dict[str, np.ndarray]) -> np.ndarray:
+        calls.append("backward")
+        return cache["y"] - cache["x"]
+
+    module.forward, module.backward = forward, backward  # type: ignore[attr-defined]
+    remembered = RememberedModule(module)
+    one, two = remembered.forward(np.ones(2)), remembered.forward(np.full(2, 3.0))
+    assert call_key(remembered, ["backward", [one[1]], {}]) != memo_key(["backward", [one[1]], {}])
+    np.testing.assert_array_equal(remembered.backward(one[1]), np.ones(2))
+    np.testing.assert_array_equal(remembered.backward(two[1]), np.full(2, 3.0))  # its own content
+    assert remembered.backward(one[1]) is remembered.backward(one[1])
+    equal = {"x": np.ones(2), "y": np.full(2, 2.0)}  # the same content in another object: walked
+    np.testing.assert_array_equal(remembered.backward(equal), np.ones(2))
+    assert calls == ["forward", "forward", "backward", "backward", "backward"]
+    plain = types.ModuleType("plain")
+    assert call_key(plain, ["backward", [one[1]], {}]) == memo_key(["backward", [one[1]], {}])
+
+
+def test_an_audit_that_finds_a_change_forgets_the_names_of_shared_parts() -> None:
+    module = types.ModuleType("reference_named")
+    module.forward = lambda x: ({"x": x},)  # type: ignore[attr-defined]
+    module.read = lambda cache: float(cache["x"].sum())  # type: ignore[attr-defined]
+    remembered = RememberedModule(module)
+    cache = remembered.forward(np.ones(2))[0]
+    assert remembered.read(cache) == 2.0
+    cache["x"] = np.zeros(2)  # a check edits a shared dict: found at the audit, then walked again
+    assert audit(remembered) == ["forward"]
+    assert remembered.read(cache) == 0.0
