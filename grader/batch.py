@@ -59,8 +59,9 @@ def run_batch(
         book.start_run()
 
         def finish(index: int, result: SubmissionResult, graded: bool = True) -> None:
-            write_reports(result, outdir, stems[index])
-            book.record(stems[index], paths[index], keys[index], result, graded=graded)
+            data = result.to_json()  # written twice: to the report and to the gradebook
+            write_reports(result, outdir, stems[index], data=data)
+            book.record(stems[index], paths[index], keys[index], result, graded=graded, data=data)
             results[index] = result
             counts[graded] += 1
             advance()

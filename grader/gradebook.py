@@ -28,7 +28,7 @@ import sqlite3
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from . import assignments
 from .assignments import Assignment
@@ -138,10 +138,19 @@ class Gradebook:
                     found[key] = result
         return found
 
-    def record(self, student: str, path: Path, key: str, result: SubmissionResult, *, graded: bool) -> None:
+    def record(
+        self,
+        student: str,
+        path: Path,
+        key: str,
+        result: SubmissionResult,
+        *,
+        graded: bool,
+        data: dict[str, Any] | None = None,
+    ) -> None:
         """File ``result`` as ``student``'s current one, in one transaction. With ``graded`` the result is
         new and stored under ``key``; without, it was found by :meth:`lookup` and only the student's row
-        is updated."""
+        is updated. ``data`` is ``result.to_json()`` when the caller has it already."""
         now = time.time()
         with self._db:  # BEGIN ... COMMIT, or ROLLBACK on an exception
             self._db.execute("BEGIN IMMEDIATE")
@@ -156,7 +165,7 @@ class Gradebook:
                         result.score,
                         result.max_score,
                         result.error,
-                        json.dumps(result.to_json()),
+                        json.dumps(result.to_json() if data is None else data),
                         self.run,
                         now,
                     ),

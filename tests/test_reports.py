@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from grader.reports import render_table, write_reports
+from grader.reports.writer import json_text
 from grader.result import SubmissionResult
 
 
@@ -48,8 +49,13 @@ def test_json_without_details_still_reads(result: SubmissionResult) -> None:
 
 def test_write_reports(tmp_path: Path, result: SubmissionResult) -> None:
     json_path, html_path = write_reports(result, tmp_path / "out", "alice")
-    assert json.loads(json_path.read_text())["submission"] == "alice.ipynb"
+    assert json.loads(json_path.read_text()) == result.to_json()
+    lines = json_path.read_text().splitlines()  # a line per field and per exercise
+    assert lines[0] == "{" and lines[1] == '  "assignment": "rnn_step_by_step",' and lines[-1] == "}"
+    assert sum(line.startswith('    {"name": ') for line in lines) == len(result.exercises)
     assert html_path.read_text().startswith("<!doctype html>")
+    for data in ({}, {"exercises": []}, {"a": [1, {"b": None}]}):
+        assert json.loads(json_text(data)) == data
 
 
 def test_terminal_table(result: SubmissionResult) -> None:
