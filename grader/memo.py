@@ -40,9 +40,9 @@ def memo_key(call: list[Any]) -> bytes:
 
 
 def _copy(value: Any, memo: dict[int, Any]) -> Any:
-    """A deep copy of what reference functions return (arrays, and dicts, lists and tuples of them),
-    keeping shared parts shared; anything else is left to ``copy.deepcopy``. Several times faster
-    than ``deepcopy`` for these, which is what the checks' expected values are made of."""
+    """A deep copy of what reference functions and input builders return (arrays, and dicts, lists and
+    tuples of them), keeping shared parts shared; anything else is left to ``copy.deepcopy``. Several
+    times faster than ``deepcopy`` for these, which is what the checks' inputs are made of."""
     cls = type(value)
     if cls is float or cls is int or cls is str or cls is bool or value is None:
         return value
@@ -54,7 +54,10 @@ def _copy(value: Any, memo: dict[int, Any]) -> Any:
     elif cls is dict:
         memo[key] = result = {}
         for k, v in value.items():
-            result[k] = _copy(v, memo)
+            if type(v) is np.ndarray and id(v) not in memo:  # the usual item, copied here: quicker
+                memo[id(v)] = result[k] = v.copy()
+            else:
+                result[k] = _copy(v, memo)
     elif cls is list:
         memo[key] = result = []
         result.extend(_copy(v, memo) for v in value)

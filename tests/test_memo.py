@@ -236,3 +236,16 @@ def test_an_audit_that_finds_a_change_forgets_the_names_of_shared_parts() -> Non
     cache["x"] = np.zeros(2)  # a check edits a shared dict: found at the audit, then walked again
     assert audit(remembered) == ["forward"]
     assert remembered.read(cache) == 0.0
+
+
+def test_remembered_inputs_keep_what_was_shared_shared_in_each_copy() -> None:
+    @remember
+    def tied(seed: int) -> dict[str, Any]:
+        w = np.full(2, float(seed))
+        return {"w": w, "also_w": w, "pair": (w, 1)}
+
+    mine, theirs = tied(1), tied(1)
+    assert mine["w"] is mine["also_w"] is mine["pair"][0]
+    assert mine["w"] is not theirs["w"]
+    mine["w"][0] = -1.0
+    assert theirs["w"][0] == 1.0
