@@ -278,6 +278,8 @@ def numerical_gradient(loss: Callable[[], float], x: np.ndarray, *, step: float 
     if x.dtype.kind != "f" or x.dtype.itemsize < 8:
         # an int array cannot hold x + step, and float32 is too coarse for the step: wrong gradients
         raise TypeError(f"numerical_gradient needs a float64 array; x has dtype {x.dtype}")
+    if not x.flags.writeable:  # an expected value from `reference` (shared by every check), say
+        raise TypeError("numerical_gradient perturbs x in place, and x is read-only: pass x.copy()")
     grad = np.zeros_like(x, dtype=np.float64)
     for index in np.ndindex(*x.shape):
         grad[index] = _central_difference(loss, x, index, step)

@@ -217,6 +217,13 @@ def test_numerical_gradient_refuses_arrays_that_cannot_hold_the_step(dtype: type
         numerical_gradient(lambda: float(np.sum(x**3)), x)
 
 
+def test_numerical_gradient_says_how_to_use_a_read_only_array() -> None:
+    x = np.array([1.0, 2.0])
+    x.flags.writeable = False  # as the expected values the checks share are
+    with pytest.raises(TypeError, match=r"read-only: pass x.copy\(\)"):
+        numerical_gradient(lambda: float(np.sum(x**3)), x)
+
+
 NUMERIC = np.array([[3.0, 12.0], [27.0, 0.75]])
 
 
