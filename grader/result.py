@@ -5,7 +5,7 @@ The JSON layout is a fixed interface (see the README): extra keys may be added, 
 
 from __future__ import annotations
 
-import copy
+import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -51,7 +51,9 @@ class CheckResult:
             "message": self.message,
             "hint": self.hint,
             "visibility": self.visibility,
-            "details": copy.deepcopy(self.details),
+            # a copy of its own, through json's C encoder and decoder: details are JSON data, and
+            # deepcopy's walk cost more than the rest of a result's conversion
+            "details": None if self.details is None else json.loads(json.dumps(self.details)),
         }
 
     @classmethod
@@ -69,7 +71,12 @@ class SourceSpan:
     code: str
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "cell": self.cell,
+            "first_line": self.first_line,
+            "last_line": self.last_line,
+            "code": self.code,
+        }
 
 
 @dataclass(frozen=True)
