@@ -353,6 +353,11 @@ class ProcessWorker:
         self._good: list[Statement] = []
         self._loaded = False
         self._scope: str | None = None  # the exercise the current copy of the loaded worker serves
+        # The scope of the last calls (the last exercise graded): the loaded worker serves it itself, as
+        # nothing needs it unchanged afterwards; that saves a copy. A call of another scope after it
+        # starts a fresh worker.
+        self.last_scope: str | None = None
+        self._adopted = False  # the loaded worker itself serves ``_scope``: it is no longer as loaded
         self._generation = 0  # changes whenever objects constructed earlier stop existing
         self._interrupted = False
 
@@ -399,7 +404,7 @@ class ProcessWorker:
 
     def _kill(self) -> int | None:
         """Kill the worker and everything it started; return its exit code when known."""
-        code, self._scope = None, None
+        code, self._scope, self._adopted = None, None, False
         self._generation += 1
         if self.pid:
             for kill in (os.killpg, os.kill):
@@ -703,11 +708,17 @@ class ProcessWorker:
     def _enter(self, scope: str | None) -> None:
         what = "the worker"
         self._generation += 1
+        if self._adopted:  # the loaded worker ran another scope's calls: a fresh one takes over
+            self._kill()
+            self._ensure()
         if self._scope is not None:
             self._scope = None
             self._request({"op": "end"}, self.limits.call_seconds, None, what=what)
         if scope is not None:
-            self._request({"op": "fork"}, self.limits.call_seconds, None, what=what)
+            if scope == self.last_scope:
+                self._adopted = True
+            else:
+                self._request({"op": "fork"}, self.limits.call_seconds, None, what=what)
             self._scope = scope
 
     def defined(self) -> list[str]:

@@ -381,6 +381,26 @@ def test_a_copy_that_exits_is_a_crash_and_the_next_scope_is_unharmed(
     assert w.call("sabotage", [], scope="one").value == 1
 
 
+def test_the_last_scope_is_served_by_the_loaded_worker_and_another_scope_after_it_starts_afresh(
+    make: Callable[..., ProcessWorker],
+) -> None:
+    w = make([*SCOPED, (5, 1, "def me():\n    return os.getpid()")])
+    w.last_scope = "last"
+    loaded = w.call("me", []).value  # no scope: the loaded worker itself answers
+    assert w.call("me", [], scope="one").value != loaded  # a copy
+    assert w.call("sabotage", [], scope="one").value == 1
+    pid = w.pid
+    assert w.call("me", [], scope="last").value == loaded  # no copy made for the last scope
+    assert w.call("sabotage", [], scope="last").value == 1  # ... and it was as loaded
+    assert w.call("sabotage", [], scope="last").value == 2
+    assert w.pid == pid
+    value, state, _ = w.call("honest", [0.5], scope="two").value  # after it: a fresh worker
+    assert w.pid != pid and state == 0 and value == pytest.approx(np.tanh(0.5))
+    with pytest.raises(StudentCrashed):  # the loaded worker serving the last scope ends
+        w.call("vanish", [], scope="last")
+    assert w.call("sabotage", [], scope="last").value == 1  # a fresh one, as loaded
+
+
 def test_without_namespaces_the_fallbacks_still_clean_up_and_say_what_is_missing() -> None:
     marker = f"grader-test-{uuid.uuid4()}"
     code = [
