@@ -44,6 +44,7 @@ from . import _codec
 from ._clues import locate, return_names
 from .checks import CheckFailed, allclose
 from .errors import MissingFunction, StudentFailure, StudentRaised
+from .memo import memo_key
 from .notebook import Source
 
 
@@ -230,7 +231,27 @@ def _standin(function: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
-_SHARED_RUNS: dict[str, dict[tuple[str, bytes], _Run]] = {}
+_SHARED_RUNS: dict[str, dict[tuple[str, bytes], _Run]] = {}  # with the catalog matches, by their calls
+
+
+def _outcomes_key(exercise: str, calls: Sequence[Call]) -> tuple[str, bytes] | None:
+    """A digest of what the calls were given and what came of them; None when one of them has none
+    (arguments or a result the codec cannot say exactly)."""
+    parts: list[Any] = [exercise]
+    for call in calls:
+        if not call.key or call.op != "call":
+            return None
+        failure = call.failure
+        if failure is None:
+            parts += [call.key.hex(), "ok", call.value]
+        elif isinstance(failure, StudentRaised):
+            parts += [call.key.hex(), "raised", failure.exc_type, failure.exc_message]
+        else:
+            parts += [call.key.hex(), "failed", type(failure).__name__]
+    digest = memo_key(parts)
+    return ("match", digest) if digest else None
+
+
 _SHARED_LIMIT = 20_000
 
 
@@ -279,7 +300,19 @@ class Diagnoser:
 
     # -- the catalog -----------------------------------------------------------------------------------
     def match(self, exercise: str, calls: Sequence[Call]) -> str | None:
-        """The description of every mutant that explains all the calls; None when none does."""
+        """The description of every mutant that explains all the calls; None when none does.
+
+        It depends on nothing but the calls' inputs and outcomes, so it is remembered by them: the
+        submissions that make the same mistake are matched once."""
+        key = _outcomes_key(exercise, calls)
+        if key is None:
+            return self._match(exercise, calls)
+        if key not in self._runs:
+            self._runs[key] = _Run(self._match(exercise, calls))
+        found: str | None = self._runs[key].value
+        return found
+
+    def _match(self, exercise: str, calls: Sequence[Call]) -> str | None:
         found = []
         results = [_Run(call.value) for call in calls]  # their leaves are worked out once, if needed
         for mutant in self.catalog.get(exercise, ()):
