@@ -350,24 +350,12 @@ def _constant(expr: ast.expr, known: set[str]) -> bool:
     A test cell's ``parameters = {"Waa": Waa, ...}`` refers to variables made by dropped demo code: kept,
     it would only fail when loaded, so it is left out.
     """
-    return _builds_only(expr) and _read_names(expr) <= known | _BUILTINS
-
-
-# The syntax trees of cells are remembered by their text (see _parsed), so what is worked out from one
-# of their nodes is remembered by the node: the cells a class's notebooks share are analysed once.
-@functools.lru_cache(maxsize=8192)
-def _builds_only(expr: ast.expr) -> bool:
     for node in ast.walk(expr):
         if isinstance(node, (ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr)):
             return False
         if isinstance(node, ast.Call) and not _safe_call(node.func):
             return False
-    return True
-
-
-@functools.lru_cache(maxsize=8192)
-def _read_names(expr: ast.expr) -> frozenset[str]:
-    return frozenset(_free_names(expr))
+    return _free_names(expr) <= known | _BUILTINS
 
 
 def _free_names(expr: ast.expr) -> set[str]:
@@ -419,7 +407,6 @@ def _segment(lines: list[str], node: ast.stmt) -> str:
     return "\n".join(chunk)
 
 
-@functools.lru_cache(maxsize=8192)
 def _defined_names(node: ast.stmt) -> tuple[str, ...]:
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return (node.name,)
