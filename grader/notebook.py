@@ -233,7 +233,8 @@ def extract(nb: Any) -> Source:
     for index, cell in enumerate(nb.get("cells", []), start=1):
         if cell.get("cell_type") != "code":
             continue
-        text, tree, issue = _parsed(_text(cell.get("source")))
+        src = _text(cell.get("source"))
+        text, tree, issue = _parsed(src) if len(src) <= _REMEMBERED_CELL else _parse(src)
         if issue is not None:
             issues.append(CellIssue(index, *issue))
         if text is None or tree is None:
@@ -270,11 +271,12 @@ def extract(nb: Any) -> Source:
     )
 
 
-@functools.lru_cache(maxsize=2048)
-def _parsed(src: str) -> tuple[str | None, ast.Module | None, tuple[int, str, tuple[str, ...]] | None]:
+_REMEMBERED_CELL = 10_000  # characters: the cells a template gives are far shorter; a tree costs ~50x
+
+
+def _parse(src: str) -> tuple[str | None, ast.Module | None, tuple[int, str, tuple[str, ...]] | None]:
     """A code cell's Python text, its syntax tree (None on a syntax error) and what stops it from being
-    used, as (line, message, names lost). Remembered by the cell's text: the cells a class's notebooks
-    share (the template's imports and test calls) are parsed once. The trees are only read."""
+    used, as (line, message, names lost)."""
     text, tree, issue = _python_text(src)
     if text is None or tree is not None:
         return text, tree, issue
@@ -282,6 +284,11 @@ def _parsed(src: str) -> tuple[str | None, ast.Module | None, tuple[int, str, tu
         return text, ast.parse(text), None
     except SyntaxError as exc:
         return text, None, (exc.lineno or 1, f"syntax error: {exc.msg}", tuple(_DEF_NAME.findall(text)))
+
+
+# Remembered by the cell's text, for cells of common size: the cells a class's notebooks share (the
+# template's imports and test calls) are parsed once. The trees are only read.
+_parsed = functools.lru_cache(maxsize=256)(_parse)
 
 
 def _python_text(src: str) -> tuple[str | None, ast.Module | None, tuple[int, str, tuple[str, ...]] | None]:

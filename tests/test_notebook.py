@@ -98,6 +98,16 @@ def test_cells_the_notebooks_share_are_placed_in_each_notebook_on_their_own(tmp_
     assert again.definitions["f"].cell == 2
 
 
+def test_a_long_cell_is_read_like_any_other_without_being_remembered(tmp_path: Path) -> None:
+    from grader import notebook as stage
+
+    long_cell = DEF_F + "\n" + "\n".join(f"C{i} = {i}" for i in range(2000))  # over 10,000 characters
+    before = stage._parsed.cache_info().currsize
+    source = read(tmp_path, long_cell, f"TAG = '{os.urandom(8).hex()}'")  # a cell no other test has
+    assert "f" in source.definitions and "C1999" in source.top_level_names
+    assert stage._parsed.cache_info().currsize == before + 1  # the short cell only
+
+
 def test_a_later_definition_wins_and_both_are_kept_in_order(tmp_path: Path) -> None:
     second = "def f(x):\n    return x + 2"
     source = read(tmp_path, DEF_F, "#md redo", "\n" + second)

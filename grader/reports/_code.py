@@ -146,11 +146,14 @@ def _lexed(code: str) -> list[Piece]:
     return [(_css_class(token), text) for token, text in lexer.get_tokens(code)]
 
 
-@functools.lru_cache(maxsize=1024)
 def highlight_lines(code: str) -> tuple[Markup, ...]:
     """The code's lines as markup, as many as ``code.split("\\n")``: each token in a span of its class.
-    Remembered by the code: the functions many students wrote alike (or left as released) are
-    highlighted once per batch."""
+    Remembered by the code when it is of common length: the functions many students wrote alike (or
+    left as released) are highlighted once per batch."""
+    return _highlighted(code) if len(code) <= 20_000 else _highlight(code)
+
+
+def _highlight(code: str) -> tuple[Markup, ...]:
     lines: list[list[Piece]] = [[]]
     for cls, text in tokenized(code) or _lexed(code):
         for i, part in enumerate(text.split("\n")):
@@ -167,6 +170,9 @@ def highlight_lines(code: str) -> tuple[Markup, ...]:
         )
         for pieces in lines
     )
+
+
+_highlighted = functools.lru_cache(maxsize=512)(_highlight)
 
 
 def style_css(scope: str = ".code") -> str:
