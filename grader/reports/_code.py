@@ -175,6 +175,7 @@ def _highlight(code: str) -> tuple[Markup, ...]:
 _highlighted = functools.lru_cache(maxsize=512)(_highlight)
 
 
+@functools.cache
 def style_css(scope: str = ".code") -> str:
     """The colour rules of the highlighting style, scoped to ``scope``."""
     rules: list[str] = HtmlFormatter(style=STYLE).get_token_style_defs(scope)  # type: ignore[no-untyped-call]
