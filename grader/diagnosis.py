@@ -234,10 +234,12 @@ def _standin(function: Callable[..., Any]) -> Callable[..., Any]:
 _SHARED_RUNS: dict[str, dict[tuple[str, bytes], _Run]] = {}  # with the catalog matches, by their calls
 
 
-def _outcomes_key(exercise: str, calls: Sequence[Call]) -> tuple[str, bytes] | None:
-    """A digest of what the calls were given and what came of them; None when one of them has none
-    (arguments or a result the codec cannot say exactly)."""
-    parts: list[Any] = [exercise]
+def _outcomes_key(
+    exercise: str, calls: Sequence[Call], mutants: Sequence[Mistake]
+) -> tuple[str, bytes] | None:
+    """A digest of the mutants, of what the calls were given and of what came of them; None when a call
+    has none (arguments or a result the codec cannot say exactly)."""
+    parts: list[Any] = [exercise, [[id(m), m.name, m.description] for m in mutants]]
     for call in calls:
         if not call.key or call.op != "call":
             return None
@@ -304,7 +306,7 @@ class Diagnoser:
 
         It depends on nothing but the calls' inputs and outcomes, so it is remembered by them: the
         submissions that make the same mistake are matched once."""
-        key = _outcomes_key(exercise, calls)
+        key = _outcomes_key(exercise, calls, self.catalog.get(exercise, ()))
         if key is None:
             return self._match(exercise, calls)
         if key not in self._runs:

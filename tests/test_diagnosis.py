@@ -316,3 +316,11 @@ def test_a_diagnosis_that_breaks_costs_the_hint_and_says_why(monkeypatch: pytest
     assert result.score < result.max_score and hints(result) == []  # graded as usual, without hints
     [notice] = [n.message for n in result.notices if "could not be worked out" in n.message]
     assert "RuntimeError: catalog cannot read this result" in notice
+
+
+def test_a_remembered_match_is_only_for_the_same_catalog() -> None:
+    no_ba = by_name("rnn_cell_forward", "no_ba")
+    call = cell_call(no_ba)
+    assert Diagnoser(ref, CATALOG).match("rnn_cell_forward", [call])
+    others = {"rnn_cell_forward": tuple(m for m in CATALOG["rnn_cell_forward"] if m is not no_ba)}
+    assert Diagnoser(ref, others).match("rnn_cell_forward", [call]) is None
