@@ -279,17 +279,19 @@ class _ForkServer:
             self.proc.wait()
 
 
-# Workers answering requests at once in this process, two per core (see share_cores): submissions
-# checked side by side never leave a student's call a small fraction of a core, which its time limit
-# would not allow for.
-_RUNNING = threading.BoundedSemaphore(2 * max(1, os.cpu_count() or 1))
+# Workers answering requests at once in this process, three per core (see share_cores): submissions
+# checked side by side never leave a student's call less than a third of a core, which its time limit
+# (started when it may run) allows for. With two per core, threads queued for a turn while a tenth of
+# the cores idled (-j 2 on two cores).
+_PER_CORE = 3
+_RUNNING = threading.BoundedSemaphore(_PER_CORE * max(1, os.cpu_count() or 1))
 
 
 def share_cores(processes: int) -> None:
     """This process is one of ``processes`` grading side by side: its workers answer at once only as
-    many as its share of the cores allows (two per core, at least two)."""
+    many as its share of the cores allows (three per core, at least two)."""
     global _RUNNING
-    _RUNNING = threading.BoundedSemaphore(max(2, 2 * (os.cpu_count() or 1) // max(1, processes)))
+    _RUNNING = threading.BoundedSemaphore(max(2, _PER_CORE * (os.cpu_count() or 1) // max(1, processes)))
 
 
 _SERVER: _ForkServer | None = None
