@@ -11,7 +11,6 @@ the notebook's statements are replayed into it before the next call.
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import functools
 import importlib.util
@@ -20,8 +19,6 @@ import os
 import select
 import shutil
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -31,6 +28,10 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from . import _cache, _codec
+from ._forkserver import START_SECONDS as _START_SECONDS
+from ._forkserver import fork_server as _fork_server
+from ._forkserver import prestart as prestart  # part of this stage's interface
+from ._forkserver import shutdown as shutdown
 from .errors import (
     BadReturn,
     MissingFunction,
@@ -43,9 +44,7 @@ from .errors import (
 from .memo import ReplyMemo
 from .notebook import Statement
 
-_ZYGOTE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_zygote.py")
 _LEN = 8
-_START_SECONDS = 30.0
 Resolver = Callable[[str], Callable[..., Any]]
 _REPLIES = ReplyMemo()  # stand-in replies, shared by the workers of this process
 
@@ -228,57 +227,6 @@ class _Status:
             self.fd = -1
 
 
-class _ForkServer:
-    """The warm parent (``_zygote.py``): numpy loaded once, a worker forked per request."""
-
-    def __init__(self) -> None:
-        self.owner = os.getpid()
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"}
-        env.update({k: "1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")})
-        try:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-I", _ZYGOTE, str(theirs.fileno())],
-                pass_fds=(theirs.fileno(),),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                cwd="/",
-                env=env,
-                start_new_session=True,
-            )
-        finally:
-            theirs.close()
-        self.sock = ours
-        self.ready = False  # its "ready" is awaited at the first spawn: start-up overlaps the caller's work
-        self.lock = threading.Lock()  # workers are started from several threads
-
-    def alive(self) -> bool:
-        return self.owner == os.getpid() and self.proc.poll() is None
-
-    def spawn(self, config: dict[str, Any], fds: tuple[int, int, int]) -> None:
-        with self.lock:
-            self._spawn(config, fds)
-
-    def _spawn(self, config: dict[str, Any], fds: tuple[int, int, int]) -> None:
-        if not self.ready:
-            self.sock.settimeout(_START_SECONDS)
-            try:
-                answer = self.sock.recv(16)
-            except OSError:
-                answer = b""
-            if answer != b"ready":
-                raise OSError("the warm parent process did not start")
-            self.ready = True
-        socket.send_fds(self.sock, [json.dumps(config).encode()], list(fds))
-
-    def close(self) -> None:
-        self.sock.close()
-        if self.owner == os.getpid():  # it keeps nothing: killed, not waited for while it tears numpy down
-            self.proc.kill()
-            self.proc.wait()
-
-
 # Workers answering requests at once in this process, three per core (see share_cores): submissions
 # checked side by side never leave a student's call less than a third of a core, which its time limit
 # (started when it may run) allows for. With two per core, threads queued for a turn while a tenth of
@@ -292,39 +240,6 @@ def share_cores(processes: int) -> None:
     many as its share of the cores allows (three per core, at least two)."""
     global _RUNNING
     _RUNNING = threading.BoundedSemaphore(max(2, _PER_CORE * (os.cpu_count() or 1) // max(1, processes)))
-
-
-_SERVER: _ForkServer | None = None
-_SERVER_LOCK = threading.Lock()
-
-
-def prestart() -> None:
-    """Start the warm parent now, without waiting for it (it loads numpy while the caller gets ready)."""
-    with contextlib.suppress(OSError):
-        _fork_server()
-
-
-def shutdown() -> None:
-    """End this process's warm parent now (it is started again when needed). A process that ends
-    without running exit handlers calls it, so the warm parent, and the CPU time of its workers, are
-    accounted for."""
-    global _SERVER
-    with _SERVER_LOCK:
-        if _SERVER is not None and _SERVER.owner == os.getpid():
-            _SERVER.close()
-        _SERVER = None
-
-
-def _fork_server() -> _ForkServer:
-    """The warm parent of this process, started on first use (again after it died or after a fork)."""
-    global _SERVER
-    with _SERVER_LOCK:
-        if _SERVER is None or not _SERVER.alive():
-            if _SERVER is not None and _SERVER.owner == os.getpid():
-                _SERVER.close()
-            _SERVER = _ForkServer()
-            atexit.register(_SERVER.close)
-        return _SERVER
 
 
 class ProcessWorker:

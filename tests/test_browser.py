@@ -7,6 +7,7 @@ Skipped, saying why, where Chromium or playwright cannot be had.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import struct
@@ -144,6 +145,10 @@ def test_printing_shows_the_folded_parts(browser: Any, pages: dict[str, Path]) -
     box = page.locator(folded).bounding_box()
     assert box is None or box["height"] == 0
     page.emulate_media(media="print")
+    with contextlib.suppress(Exception):  # the layout for print may take a moment on a loaded machine
+        page.wait_for_function(
+            "s => document.querySelector(s).getBoundingClientRect().height > 100", arg=folded, timeout=5000
+        )
     box = page.locator(folded).bounding_box()
     assert box is not None and box["height"] > 100
     page.close()

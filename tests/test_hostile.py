@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import assignments, worker
+from grader import _forkserver, assignments
 from grader.grading import grade_notebook
 from grader.reports import write_reports
 from grader.worker import Limits
@@ -100,9 +100,9 @@ def secret(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A secret in the grading process's environment, with a warm parent started after it was set."""
     value = f"ci-token-{uuid.uuid4()}"
     monkeypatch.setenv("GRADER_TEST_SECRET", value)
-    if worker._SERVER is not None:
-        worker._SERVER.close()
-        worker._SERVER = None
+    if _forkserver._SERVER is not None:
+        _forkserver._SERVER.close()
+        _forkserver._SERVER = None
     yield value
 
 
@@ -123,7 +123,7 @@ def test_attack_is_contained(
     assert scores[attacked][0] < scores[attacked][1], f"{attacked} kept its points"
     assert {n: s for n, s in scores.items() if n != attacked and s[0] != s[1]} == {}
 
-    zygote = worker._fork_server().proc.pid
+    zygote = _forkserver.fork_server().proc.pid
     deadline = time.monotonic() + 5
     while _left_behind(zygote) and time.monotonic() < deadline:
         time.sleep(0.05)

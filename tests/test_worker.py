@@ -548,20 +548,6 @@ def test_the_cache_on_disk_is_out_of_the_workers_reach(
     assert stored.read_bytes() == b"reference values"
 
 
-def test_shutdown_ends_the_warm_parent_and_the_next_worker_starts_another() -> None:
-    from grader import worker as module
-
-    with ProcessWorker(statements(CODE[:1]), limits=LIMITS) as w:
-        w.load()
-    server = module._SERVER
-    assert server is not None and server.proc.poll() is None
-    module.shutdown()
-    assert server.proc.poll() is not None  # ended and waited for
-    with ProcessWorker(statements(CODE[:2]), limits=LIMITS) as w:
-        assert w.load() == [] and w.call("add", [1, 2]).value == 3
-    assert module._SERVER is not None and module._SERVER is not server
-
-
 def test_workers_answer_at_once_only_as_many_as_the_share_of_cores_allows(
     make: Callable[..., ProcessWorker],
 ) -> None:
