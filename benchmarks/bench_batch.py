@@ -42,8 +42,24 @@ def _generator() -> Any:
     return module
 
 
-def make_class(folder: Path, count: int, seed: int = 0) -> dict[str, list[str]]:
-    """Write ``count`` notebooks into ``folder``; returns what each must lose (file stem -> exercises)."""
+def _own_code(nb: dict[str, object], student: str) -> None:
+    """Make every function of the notebook the student's own text (a comment on each ``def`` line), as
+    students who write their own code differently: caches of what notebooks share then miss."""
+    for cell in nb["cells"]:  # type: ignore[attr-defined]
+        if cell["cell_type"] != "code":
+            continue
+        text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        lines = [
+            f"{line}  # {student}" if line.lstrip().startswith("def ") and not line.endswith("\\") else line
+            for line in text.split("\n")
+        ]
+        cell["source"] = "\n".join(lines)
+
+
+def make_class(folder: Path, count: int, seed: int = 0, *, own_code: bool = False) -> dict[str, list[str]]:
+    """Write ``count`` notebooks into ``folder``; returns what each must lose (file stem -> exercises).
+    Each is one of the corpus's notebooks with its student's name added; ``own_code`` also makes the
+    text of every function the student's own."""
     build = _generator()
     bases = []
     for spec in build.correct_specs() + build.mistake_specs():
@@ -58,6 +74,8 @@ def make_class(folder: Path, count: int, seed: int = 0) -> dict[str, list[str]]:
         nb = copy.deepcopy(base)
         nb.cells.insert(0, {"cell_type": "markdown", "id": f"student-{index}", "metadata": {},
                             "source": f"Submitted by student {index:04d}"})  # fmt: skip
+        if own_code:
+            _own_code(nb, f"student {index:04d}")
         (folder / f"{stem}.ipynb").write_text(json.dumps(nb, indent=1))
         expected[stem] = list(spec.loses)
     return expected
@@ -117,11 +135,16 @@ def main() -> int:
     parser.add_argument("--sample", type=int, default=10, help="notebooks to execute with nbclient")
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2], help="values of -j to measure")
     parser.add_argument("--single", type=int, default=3, help="runs of `grader run` on one notebook")
+    parser.add_argument(
+        "--own-code",
+        action="store_true",
+        help="make every function's text each student's own (what notebooks share is then less)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "class"
         folder.mkdir()
-        expected = make_class(folder, args.n)
+        expected = make_class(folder, args.n, own_code=args.own_code)
         paths = sorted(folder.glob("*.ipynb"))
         lines = []
 
