@@ -21,6 +21,7 @@ import numpy as np
 from . import _codec
 
 LIMIT = 4096  # results kept per module; the memo starts afresh when it is full
+LIMIT_BYTES = 256 * 2**20  # ... or when their arrays would take more than this
 
 
 def memo_key(call: list[Any]) -> bytes:
@@ -109,6 +110,7 @@ class RememberedModule(types.ModuleType):
         # id of a shared result or of an item of one -> (it, a name for it made of its digest)
         self._parts: dict[int, tuple[Any, str]] = {}
         self._functions: dict[str, Callable[..., Any]] = {}
+        self._bytes = 0  # what the arrays of the kept results take
         self._lock = threading.Lock()
 
     # Its own methods start with "_": every other name is the module's (a reference function may be
@@ -136,14 +138,19 @@ class RememberedModule(types.ModuleType):
             if entry is None:
                 # an exception is raised, never remembered
                 result = value(*_copy(list(args), {}), **_copy(kwargs, {}))
-                shared = _freeze(result, set())
+                size = _freeze(result, set())
+                if size > LIMIT_BYTES // 64:  # a huge result (from huge arguments) is not kept
+                    return result
+                shared = size >= 0
                 entry = (result, shared, name, memo_key([result]) if shared else b"")
                 with self._lock:
-                    if len(self._results) >= LIMIT:
+                    if len(self._results) >= LIMIT or self._bytes + size > LIMIT_BYTES:
                         self._results.clear()
                         self._given.clear()
                         self._parts.clear()
+                        self._bytes = 0
                     self._results[key] = entry
+                    self._bytes += max(size, 0)
                     if shared and entry[3]:
                         self._name_parts(result, entry[3])
             if not entry[1]:
@@ -202,23 +209,26 @@ def call_key(reference: types.ModuleType, call: list[Any]) -> bytes:
     return reference._key(call) if isinstance(reference, RememberedModule) else memo_key(call)
 
 
-def _freeze(value: Any, seen: set[int]) -> bool:
-    """Make every array in ``value`` read-only; False when it holds anything but arrays, dicts, lists,
-    tuples and plain values (a caller could change such an object: it gets a copy of its own)."""
+def _freeze(value: Any, seen: set[int]) -> int:
+    """Make every array in ``value`` read-only; return the bytes they hold, or -1 when ``value`` holds
+    anything but arrays, dicts, lists, tuples and plain values (a caller could change such an object:
+    it gets a copy of its own)."""
     cls = type(value)
     if cls is float or cls is int or cls is str or cls is bool or value is None:
-        return True
+        return 0
     if id(value) in seen:
-        return True
+        return 0
     seen.add(id(value))
     if cls is np.ndarray:
         value.flags.writeable = False
-        return True
+        return int(value.nbytes)
     if cls is dict:
-        return all(_freeze(k, seen) and _freeze(v, seen) for k, v in value.items())
-    if cls is list or cls is tuple:
-        return all(_freeze(v, seen) for v in value)
-    return False
+        parts = [_freeze(part, seen) for pair in value.items() for part in pair]
+    elif cls is list or cls is tuple:
+        parts = [_freeze(item, seen) for item in value]
+    else:
+        return -1
+    return -1 if -1 in parts else sum(parts)
 
 
 class ReplyMemo:

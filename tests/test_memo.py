@@ -249,3 +249,17 @@ def test_remembered_inputs_keep_what_was_shared_shared_in_each_copy() -> None:
     assert mine["w"] is not theirs["w"]
     mine["w"][0] = -1.0
     assert theirs["w"][0] == 1.0
+
+
+def test_results_are_kept_within_a_budget_of_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from grader import memo
+
+    monkeypatch.setattr(memo, "LIMIT_BYTES", 64 * 800)  # results of up to 800 bytes are kept
+    module, calls = module_counting()
+    remembered = RememberedModule(module)
+    big = remembered.forward(np.ones(101))  # 808 bytes: computed every time, never kept
+    assert not big["y"].flags.writeable and remembered.forward(np.ones(101)) is not big
+    assert calls == ["forward", "forward"]
+    kept = [remembered.forward(np.full(100, float(i))) for i in range(65)]  # 800 bytes each
+    assert remembered.forward(np.full(100, 64.0)) is kept[64]
+    assert remembered.forward(np.full(100, 0.0)) is not kept[0]  # the budget was reached: afresh
