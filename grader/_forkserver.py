@@ -16,6 +16,7 @@ from typing import Any
 
 _ZYGOTE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_zygote.py")
 START_SECONDS = 30.0
+GRADING_COMMANDS = ("run", "check", "validate")  # the commands of ``grader`` that start workers
 
 
 class _ForkServer:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import assignments
+from ._forkserver import GRADING_COMMANDS, prestart
 from .batch import run_batch
 from .bundle import build_autograder
 from .errors import GraderError, UsageError
@@ -29,7 +30,6 @@ from .reports import (
 )
 from .result import SubmissionResult
 from .scaffold import choose_assignment, project_root, scaffold
-from .worker import prestart
 
 
 def positive(text: str) -> int:
@@ -245,7 +245,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command in ("run", "check", "validate"):
+    if args.command in GRADING_COMMANDS:
         prestart()  # the warm worker parent loads numpy while the suites are collected
     commands = {
         "run": cmd_run,

@@ -148,10 +148,10 @@ def explains(student: Any, mutant: Any, reference: Any) -> bool | None:
     True when the student's result equals the mutant's wherever both have a value, differs from the
     reference nowhere the mutant does not, and the mutant differs from the reference somewhere.
     """
-    return _explains(leaves(student), leaves(mutant), leaves(reference))
+    return _explained_by(leaves(student), leaves(mutant), leaves(reference))
 
 
-def _explains(student: Leaves, mutant: Leaves, reference: Leaves) -> bool | None:
+def _explained_by(student: Leaves, mutant: Leaves, reference: Leaves) -> bool | None:
     """:func:`explains`, on the results' :func:`leaves` (worked out once per result, not per mutant)."""
     (s, s_alias), (m, m_alias), (r, r_alias) = student, mutant, reference
     distinct = False
@@ -340,7 +340,7 @@ class Diagnoser:
             return (call.failure.exc_type, call.failure.exc_message) == ran.error
         if call.failure is not None or ran.error is not None or ref.error is not None:
             return False
-        return _explains(student.leaves(), ran.leaves(), ref.leaves())
+        return _explained_by(student.leaves(), ran.leaves(), ref.leaves())
 
     def _reference_run(self, exercise: str, call: Call) -> _Run:
         return self._cached(getattr(self.reference, exercise), f"reference.{exercise}", call)

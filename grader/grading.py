@@ -26,7 +26,7 @@ from .diagnosis import Diagnoser, load_catalog
 from .errors import GraderError, NotebookError
 from .memo import RememberedModule, audit
 from .notebook import Source, read_notebook
-from .plugin import CheckOutcome, GradingPlugin, GradingSession
+from .plugin import CheckOutcome, GradingPlugin, GradingSession, scope_of
 from .result import CheckResult, ExerciseResult, Notice, SourceSpan, SubmissionResult, exercise_status
 from .worker import Limits, LoadIssue, ProcessWorker
 
@@ -321,8 +321,9 @@ class _SessionLoop(Generic[Key]):
                 stack.enter_context(ProcessWorker(m.source.statements, helpers=helpers, limits=self.limits))
                 for m in members
             ]
+            last_scope = scope_of(items[-1]) if items else None
             for worker in workers:  # the exercise graded last needs no copy of the loaded worker
-                worker.last_scope = _exercise_of(items[-1]) if items else None
+                worker.last_scope = last_scope
             loaded = self.plugin.each(len(members), lambda i: _load(workers[i]), workers)  # side by side
             for member, worker, issues in zip(members, workers, loaded, strict=True):
                 if isinstance(issues, GraderError):
@@ -352,12 +353,6 @@ class _SessionLoop(Generic[Key]):
             ordered = sorted(mine.values(), key=lambda o: o.order)
             duration = member.prepared_s + share
             self.on_result(member.key, _result(member, names, ordered, session.output, duration))
-
-
-def _exercise_of(item: pytest.Item) -> str | None:
-    """The exercise whose scope the calls of a check run in (its module's ``exercise`` marker)."""
-    marker = item.get_closest_marker("exercise")
-    return str(marker.args[0]) if marker and marker.args else None
 
 
 def _load(worker: ProcessWorker) -> list[LoadIssue] | GraderError:

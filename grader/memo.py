@@ -14,7 +14,7 @@ import hashlib
 import threading
 import types
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
@@ -71,6 +71,25 @@ def _copy(value: Any, memo: dict[int, Any]) -> Any:
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])
+_T = TypeVar("_T")
+
+
+class TextMemo(Generic[_T]):
+    """A pure function of one text, remembered by the text (the ``maxsize`` most recent) when it is at
+    most ``max_chars`` long: what a class's notebooks share is short, and what is made from a long text
+    is large, so a long one is worked on every time and memory stays bounded."""
+
+    def __init__(self, function: Callable[[str], _T], *, max_chars: int, maxsize: int) -> None:
+        functools.update_wrapper(self, function)
+        self._function = function
+        self._remembered = functools.lru_cache(maxsize=maxsize)(function)
+        self._max_chars = max_chars
+
+    def __call__(self, text: str) -> _T:
+        return self._remembered(text) if len(text) <= self._max_chars else self._function(text)
+
+    def cache_info(self) -> Any:
+        return self._remembered.cache_info()
 
 
 def remember(function: _F) -> _F:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import functools
 import json
 import re
 import warnings
@@ -28,6 +27,7 @@ from typing import Any
 import nbformat
 
 from .errors import NotebookError
+from .memo import TextMemo
 
 MAX_NOTEBOOK_BYTES = 200 * 1024 * 1024
 # Cell magics whose body is Python: the body is kept, the magic line dropped.
@@ -234,7 +234,7 @@ def extract(nb: Any) -> Source:
         if cell.get("cell_type") != "code":
             continue
         src = _text(cell.get("source"))
-        text, tree, issue = _parsed(src) if len(src) <= _REMEMBERED_CELL else _parse(src)
+        text, tree, issue = _parsed(src)
         if issue is not None:
             issues.append(CellIssue(index, *issue))
         if text is None or tree is None:
@@ -271,9 +271,6 @@ def extract(nb: Any) -> Source:
     )
 
 
-_REMEMBERED_CELL = 10_000  # characters: the cells a template gives are far shorter; a tree costs ~50x
-
-
 def _parse(src: str) -> tuple[str | None, ast.Module | None, tuple[int, str, tuple[str, ...]] | None]:
     """A code cell's Python text, its syntax tree (None on a syntax error) and what stops it from being
     used, as (line, message, names lost)."""
@@ -286,9 +283,10 @@ def _parse(src: str) -> tuple[str | None, ast.Module | None, tuple[int, str, tup
         return text, None, (exc.lineno or 1, f"syntax error: {exc.msg}", tuple(_DEF_NAME.findall(text)))
 
 
-# Remembered by the cell's text, for cells of common size: the cells a class's notebooks share (the
-# template's imports and test calls) are parsed once. The trees are only read.
-_parsed = functools.lru_cache(maxsize=256)(_parse)
+# Remembered by the cell's text, for cells of common size (a template's are far shorter than 10,000
+# characters; a tree takes about 50 times its text): the cells a class's notebooks share (the template's
+# imports and test calls) are parsed once. The trees are only read.
+_parsed = TextMemo(_parse, max_chars=10_000, maxsize=256)
 
 
 def _python_text(src: str) -> tuple[str | None, ast.Module | None, tuple[int, str, tuple[str, ...]] | None]:

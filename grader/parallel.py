@@ -21,9 +21,10 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from . import assignments
+from ._forkserver import shutdown
 from .grading import GROUP, failed_result, grade_groups
 from .result import SubmissionResult
-from .worker import Limits, share_cores, shutdown
+from .worker import Limits, share_cores
 
 OnResult = Callable[[int, SubmissionResult], None]
 Job = tuple[int, Path]

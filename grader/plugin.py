@@ -381,7 +381,7 @@ class GradingPlugin:
     def student(self) -> StudentProxy:
         marker = self._item.get_closest_marker("exercise")
         uses = tuple(marker.kwargs.get("uses", ())) if marker else ()
-        return StudentProxy(lambda: self.session, uses, str(marker.args[0]) if marker else None)
+        return StudentProxy(lambda: self.session, uses, scope_of(self._item))
 
     @pytest.fixture
     def reference(self) -> ModuleType:
@@ -520,6 +520,12 @@ class _Crew:
             inbox.put(None)
         for thread in self.threads:
             thread.join()
+
+
+def scope_of(item: pytest.Item) -> str | None:
+    """The scope the check's calls run in: its module's exercise (``exercise`` marker), or none."""
+    marker = item.get_closest_marker("exercise")
+    return str(marker.args[0]) if marker else None
 
 
 def _rng(item: pytest.Item) -> np.random.Generator:

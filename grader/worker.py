@@ -30,8 +30,6 @@ from typing import Any, Protocol
 from . import _cache, _codec
 from ._forkserver import START_SECONDS as _START_SECONDS
 from ._forkserver import fork_server as _fork_server
-from ._forkserver import prestart as prestart  # part of this stage's interface
-from ._forkserver import shutdown as shutdown
 from .errors import (
     BadReturn,
     MissingFunction,

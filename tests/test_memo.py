@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grader.memo import RememberedModule, ReplyMemo, audit, call_key, memo_key, remember
+from grader.memo import RememberedModule, ReplyMemo, TextMemo, audit, call_key, memo_key, remember
 
 
 def module_counting() -> tuple[types.ModuleType, list[str]]:
@@ -263,3 +263,17 @@ def test_results_are_kept_within_a_budget_of_bytes(monkeypatch: pytest.MonkeyPat
     kept = [remembered.forward(np.full(100, float(i))) for i in range(65)]  # 800 bytes each
     assert remembered.forward(np.full(100, 64.0)) is kept[64]
     assert remembered.forward(np.full(100, 0.0)) is not kept[0]  # the budget was reached: afresh
+
+
+def test_a_text_memo_remembers_short_texts_only() -> None:
+    seen: list[str] = []
+
+    def length(text: str) -> int:
+        """How long the text is."""
+        seen.append(text)
+        return len(text)
+
+    memo = TextMemo(length, max_chars=3, maxsize=2)
+    assert [memo("ab"), memo("ab"), memo("abcd"), memo("abcd")] == [2, 2, 4, 4]
+    assert seen == ["ab", "abcd", "abcd"]  # the long text is worked on every time
+    assert memo.__doc__ == "How long the text is." and memo.cache_info().currsize == 1

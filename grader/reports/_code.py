@@ -25,6 +25,8 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 from pygments.token import STANDARD_TYPES, _TokenType
 
+from ..memo import TextMemo
+
 STYLE = "xcode"  # every token colour has a contrast of 4.7:1 or more on the code background
 Piece = tuple[str, str]
 
@@ -146,14 +148,8 @@ def _lexed(code: str) -> list[Piece]:
     return [(_css_class(token), text) for token, text in lexer.get_tokens(code)]
 
 
-def highlight_lines(code: str) -> tuple[Markup, ...]:
-    """The code's lines as markup, as many as ``code.split("\\n")``: each token in a span of its class.
-    Remembered by the code when it is of common length: the functions many students wrote alike (or
-    left as released) are highlighted once per batch."""
-    return _highlighted(code) if len(code) <= 20_000 else _highlight(code)
-
-
-def _highlight(code: str) -> tuple[Markup, ...]:
+def _highlight_lines(code: str) -> tuple[Markup, ...]:
+    """The code's lines as markup, as many as ``code.split("\\n")``: each token in a span of its class."""
     lines: list[list[Piece]] = [[]]
     for cls, text in tokenized(code) or _lexed(code):
         for i, part in enumerate(text.split("\n")):
@@ -172,7 +168,9 @@ def _highlight(code: str) -> tuple[Markup, ...]:
     )
 
 
-_highlighted = functools.lru_cache(maxsize=512)(_highlight)
+# Remembered by the code, when it is of common length: the functions many students wrote alike (or left
+# as released) are highlighted once per batch.
+highlight_lines = TextMemo(_highlight_lines, max_chars=20_000, maxsize=512)
 
 
 @functools.cache
