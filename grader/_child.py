@@ -23,8 +23,13 @@ Requests (dicts) and their answers:
   ``{"op": "get", "target", "name"}`` answers ``{"ok": value}`` or ``{"method": name}``;
   ``{"op": "set", "target", "name", "value"}`` sets an attribute.
 - ``{"op": "fork"}``: from now on a copy-on-write copy of this process answers (``{"ok": None}``);
-  ``{"op": "end"}`` ends the copy, and this process answers ``{"resumed": wait_status}``. The grading
-  process gives each exercise its own copy, so nothing one exercise's calls change reaches another.
+  ``{"op": "end"}`` ends the copy, and this process answers ``{"resumed": wait_status}`` (as it does
+  when the copy ends by itself). The grading process gives each exercise a copy.
+- ``{"op": "clean"}``: asked of a copy that served an exercise, ``{"ok": True}`` when what student code
+  can see of the process is still as it was when the copy was made (:mod:`_state`): the copy may then
+  serve the next exercise. It forgets the objects the last exercise constructed first.
+- ``{"op": "sync", "token"}``: answers ``{"ok": token}``; after a copy ended by itself, it shows that
+  this process answers in step.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, _HERE)
 import _codec  # noqa: E402
 import _sandbox  # noqa: E402
+import _state  # noqa: E402
 
 sys.path.remove(_HERE)
 
@@ -155,11 +161,14 @@ _RERAISE = {
 
 
 class Worker:
-    def __init__(self, channel: Channel, output_chars: int) -> None:
+    def __init__(self, channel: Channel, output_chars: int, workdir: str = "") -> None:
         self.channel = channel
         self.ns: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
         self.objects: list[Any] = []  # objects the grader constructed, by handle
         self.out = _Capped(output_chars)
+        self.workdir = workdir or os.getcwd()
+        self.copy = False  # a copy made by ``fork``
+        self.loaded = b""  # in a copy, the digest of what student code could see when it was made
 
     def standin(self, name: str) -> Any:
         channel = self.channel
@@ -208,6 +217,15 @@ class Worker:
             return self.fork()
         if op == "end":
             os._exit(0)
+        if op == "clean":
+            self.objects.clear()  # the last exercise's objects (their __del__ runs before the digest)
+            try:
+                same = self.copy and bool(self.loaded) and _state.digest(self.ns, self.workdir) == self.loaded
+            except Exception:  # a process too broken to digest is not as it was
+                same = False
+            return {"ok": same}
+        if op == "sync":
+            return {"ok": req.get("token")}
         if op == "names":
             return {
                 "ok": sorted(
@@ -242,7 +260,8 @@ class Worker:
         """
         gc.freeze()  # the copy's collections leave the loaded objects alone: their pages stay shared
         pid = os.fork()
-        if pid == 0:
+        if pid == 0:  # (b"": too much to digest, never clean)
+            self.copy, self.loaded = True, _state.digest(self.ns, self.workdir) or b""
             return {"ok": None}
         _, status = os.waitpid(pid, 0)
         _sandbox.kill_strays()  # what the copy started (processes, daemons) ends with it
@@ -307,7 +326,7 @@ def serve(
         os.dup2(devnull, fd)
     os.close(devnull)
     worker = Worker(
-        Channel(rfd, wfd, min(limits["return_mb"] * 2**20, _codec.MAX_BYTES)), limits["output_chars"]
+        Channel(rfd, wfd, min(limits["return_mb"] * 2**20, _codec.MAX_BYTES)), limits["output_chars"], workdir
     )
     sys.stdout = sys.stderr = worker.out
     sys.argv = ["submission"]

@@ -16,6 +16,7 @@ import functools
 import importlib.util
 import json
 import os
+import secrets
 import select
 import shutil
 import signal
@@ -273,6 +274,9 @@ class ProcessWorker:
         # starts a fresh worker.
         self.last_scope: str | None = None
         self._adopted = False  # the loaded worker itself serves ``_scope``: it is no longer as loaded
+        # names whose reference results the current copy was given (the stand-ins of its calls): a copy
+        # never goes on to serve the exercise of one of them
+        self._shown: set[str] = set()
         self._generation = 0  # changes whenever objects constructed earlier stop existing
         self._interrupted = False
 
@@ -511,6 +515,7 @@ class ProcessWorker:
             ended_copy, self._scope = self._scope is not None, None
             code = reply["resumed"]
             if ended_copy:
+                self._settle()
                 reason = _exit_reason(os.waitstatus_to_exitcode(code) if isinstance(code, int) else None)
                 raise StudentCrashed(f"{what} crashed the worker process{reason}")
             return CallResult(None, "")
@@ -535,6 +540,22 @@ class ProcessWorker:
         if "method" in reply:
             return CallResult(MethodRef(str(reply["method"])), out)
         return CallResult(reply.get("ok"), out)
+
+    def _settle(self) -> None:
+        """The copy serving a scope ended by itself: make sure the loaded worker, which answers again,
+        is in step. A copy that ended between two requests leaves the next one to the loaded worker,
+        which runs it and answers it after the grading process took ``resumed`` for its answer. So a
+        request with a fresh token must be answered first; anything else before it (or a copy that
+        only claimed to have ended) and the worker is stopped, to be started afresh when needed."""
+        token = secrets.token_hex(8)
+        deadline = time.monotonic() + self.limits.call_seconds
+        try:
+            self._send({"op": "sync", "token": token}, deadline)
+            in_step = self._recv(deadline) == {"ok": token}
+        except (TimeoutError, EOFError, OSError, _codec.CodecError):
+            in_step = False
+        if not in_step:
+            self._kill()
 
     @staticmethod
     def _callback(
@@ -569,12 +590,16 @@ class ProcessWorker:
     ) -> CallResult:
         """Call ``name(*args, **kwargs)`` in the worker. Raises StudentFailure when that fails.
 
-        Calls with a ``scope`` (an exercise's name) run in a copy of the loaded worker made for that
-        scope: what they change in the process does not reach calls of another scope.
+        Calls with a ``scope`` (an exercise's name) run in a copy of the loaded worker; the copy serves
+        another scope's calls afterwards only when they changed nothing student code can see (its answer
+        to ``clean``), else that scope gets a fresh copy: what they change does not reach calls of
+        another scope.
         """
         self._ensure()
         if scope != self._scope:
             self._enter(scope)
+        if self._scope is not None:
+            self._shown.update(standins)
         request = {
             "op": "call",
             "name": name,
@@ -627,14 +652,35 @@ class ProcessWorker:
             self._kill()
             self._ensure()
         if self._scope is not None:
-            self._scope = None
-            self._request({"op": "end"}, self.limits.call_seconds, None, what=what)
+            if scope is not None and self._keeps(scope):
+                self._scope = scope
+                return
+            if self._scope is not None:  # (a copy found gone has already been dealt with)
+                self._scope = None
+                self._request({"op": "end"}, self.limits.call_seconds, None, what=what)
         if scope is not None:
+            self._ensure()
             if scope == self.last_scope:
                 self._adopted = True
             else:
                 self._request({"op": "fork"}, self.limits.call_seconds, None, what=what)
+                self._shown = set()
             self._scope = scope
+
+    def _keeps(self, scope: str) -> bool:
+        """Whether the copy serving the current scope may serve ``scope`` next, as a fresh copy would:
+        no call it served had ``scope``'s reference as a stand-in, and what student code can see of the
+        process is still as loaded (the copy's answer to ``clean``, see ``_state``). A copy that ended
+        meanwhile is no copy to keep."""
+        if scope in self._shown:
+            return False
+        try:
+            reply: CallResult = self._request(
+                {"op": "clean"}, self.limits.call_seconds, None, what="the copy of the worker"
+            )
+        except StudentFailure:
+            return False
+        return reply.value is True
 
     def defined(self) -> list[str]:
         """Names of the functions and classes the notebook defined."""

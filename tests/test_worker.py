@@ -401,6 +401,57 @@ def test_the_last_scope_is_served_by_the_loaded_worker_and_another_scope_after_i
     assert w.call("sabotage", [], scope="last").value == 1  # a fresh one, as loaded
 
 
+QUIET = [
+    (1, 1, "import os, threading\nSTATE = []"),
+    (2, 1, "def me():\n    return os.getpid()"),
+    (3, 1, "def keep(x):\n    STATE.append(x)\n    return len(STATE)"),
+    (4, 1, "def helper(x):\n    return x\n\ndef uses_helper(x):\n    return helper(x)"),
+    (5, 1, "def die_later():\n    threading.Timer(0.3, os._exit, (0,)).start()\n    return 1"),
+    (6, 1, "def echo(x):\n    return x"),
+]
+
+
+def test_a_copy_whose_calls_changed_nothing_serves_the_next_scope(make: Callable[..., ProcessWorker]) -> None:
+    w = make(QUIET)
+    pid = w.call("me", [], scope="one").value
+    assert w.call("me", [], scope="two").value == pid  # kept: its calls changed nothing
+    assert w.call("keep", [1], scope="two").value == 1
+    assert w.call("me", [], scope="three").value != pid  # a global list changed: a fresh copy ...
+    assert w.call("keep", [1], scope="three").value == 1  # ... as loaded
+
+
+def test_a_copy_is_not_kept_for_a_scope_whose_reference_stood_in_for_its_calls(
+    make: Callable[..., ProcessWorker],
+) -> None:
+    w = make(QUIET)
+    pid = w.call("me", [], scope="one").value
+    assert w.call("uses_helper", [1], scope="one", standins=["helper"], resolve=lambda name: echo).value == 1
+    assert w.call("me", [], scope="other").value == pid
+    assert w.call("me", [], scope="helper").value != pid  # it was given the reference helper's results
+
+
+def echo(x: object) -> object:
+    return x
+
+
+def test_without_a_pid_namespace_every_scope_gets_a_fresh_copy() -> None:
+    with ProcessWorker(statements(QUIET), limits=LIMITS, namespaces=False) as w:
+        pid = w.call("me", [], scope="one").value
+        assert w.call("me", [], scope="two").value != pid  # a leftover process could not be told apart
+
+
+def test_a_copy_that_ends_between_calls_leaves_the_channel_in_step(
+    make: Callable[..., ProcessWorker],
+) -> None:
+    w = make(QUIET)
+    assert w.call("die_later", [], scope="one").value == 1
+    time.sleep(1.0)  # the copy ends on its own; the loaded worker reads the next request meant for it
+    with pytest.raises(StudentCrashed):
+        w.call("echo", [1], scope="one")
+    assert w.call("echo", [2], scope="one").value == 2  # not the answer to the request before
+    assert w.call("echo", [3], scope="two").value == 3
+
+
 def test_without_namespaces_the_fallbacks_still_clean_up_and_say_what_is_missing() -> None:
     marker = f"grader-test-{uuid.uuid4()}"
     code = [

@@ -1,0 +1,228 @@
+"""What student code can see of the worker process, as one digest (worker side, standard library only).
+
+A copy of the loaded worker that served one exercise goes on to serve the next only when its digest is
+still the one it took when it was made: the next exercise then sees the process as a fresh copy would
+show it, and one fork is saved. The digest covers what a student's function can
+change by accident or on purpose:
+
+- the notebook's globals: each name, the identity of its value, and the contents of what they hold
+  (arrays, containers, numbers and strings, deeply), with the defaults, attributes and closures of its
+  functions and the attributes of its classes and objects;
+- what is imported, and the modules the notebook reaches by name (builtins, ``np``, ``np.linalg``...):
+  their names and the identity of each attribute (monkeypatched numpy or builtins);
+- process state: the working directory and the files in it, the environment, ``sys.path`` and the
+  import machinery, the standard streams and hooks, warning filters, signal handlers and timers,
+  threads, other processes, numpy's error handling and print options, the global random generators.
+
+What it cannot see (state inside C extensions, modules the notebook does not name, the contents of
+objects only modules hold) can reach the next exercise served by the same copy; a value too large to
+digest quickly makes the digest ``None``: never equal, so each exercise gets a fresh copy.
+"""
+
+from __future__ import annotations
+
+import builtins
+import hashlib
+import os
+import signal
+import sys
+import types
+import warnings
+
+# The builtins used here, as they were at import: a student's code may replace those of ``builtins``.
+from builtins import (  # noqa: UP029
+    bool,
+    dict,
+    getattr,
+    hash,
+    id,
+    int,
+    isinstance,
+    len,
+    list,
+    map,
+    repr,
+    set,
+    sorted,
+    str,
+    tuple,
+    type,
+)
+from typing import Any
+
+MAX_NODES = 200_000  # parts walked in the notebook's globals ...
+MAX_BYTES = 8 * 2**20  # ... and bytes of arrays and text, beyond which the digest is None
+
+_PLAIN = (int, float, complex, bool, str, bytes, type(None))
+_GETSIGNAL = sys.modules["_signal"].getsignal  # signal.getsignal's C function, without the enum wrapping
+_SIGNALS = [int(s) for s in signal.valid_signals() if s not in (signal.SIGKILL, signal.SIGSTOP)]
+_SKIPPED = frozenset({"__warningregistry__", "__builtins__"})  # bookkeeping Python itself writes
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _Walk:
+    """One digest of the globals: a walk over what they hold, each object once."""
+
+    def __init__(self, hasher: Any) -> None:
+        self.h = hasher
+        self.seen: set[int] = set()
+        self.nodes = 0
+        self.bytes = 0
+
+    def feed(self, *parts: object) -> None:
+        self.h.update(repr(parts).encode("utf-8", "surrogatepass"))
+
+    def value(self, obj: Any) -> None:
+        cls = type(obj)
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _TooLarge
+        if cls in _PLAIN:
+            if cls is str or cls is bytes:
+                self.bytes += len(obj)
+                if self.bytes > MAX_BYTES:
+                    raise _TooLarge
+            self.feed(cls.__name__, obj)
+            return
+        key = id(obj)
+        self.feed(cls.__name__, key)  # identity too: an object replaced by an equal one is a change
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        if isinstance(obj, dict):
+            for k, v in list(obj.items()):
+                self.value(k)
+                self.value(v)
+        elif isinstance(obj, (list, tuple, set, frozenset)):
+            for item in list(obj):
+                self.value(item)
+        elif isinstance(obj, types.ModuleType):
+            return  # its attributes are digested with every module's
+        elif isinstance(obj, types.FunctionType):
+            self.feed(id(obj.__code__))
+            self.value(obj.__defaults__)
+            self.value(obj.__kwdefaults__)
+            self.value(obj.__dict__)
+            for cell in obj.__closure__ or ():
+                try:
+                    self.value(cell.cell_contents)
+                except ValueError:  # an empty cell
+                    self.feed("empty cell")
+        elif isinstance(obj, type):
+            for k, v in list(vars(obj).items()):
+                self.value(k)
+                self.value(v)
+        elif _is_array(obj):
+            self.array(obj)
+        else:
+            attributes = getattr(obj, "__dict__", None)
+            if isinstance(attributes, dict):
+                self.value(attributes)
+
+    def array(self, arr: Any) -> None:
+        self.bytes += int(arr.nbytes)
+        if self.bytes > MAX_BYTES:
+            raise _TooLarge
+        self.feed(str(arr.dtype), arr.shape, arr.strides, bool(arr.flags.writeable))
+        if arr.dtype.hasobject:
+            for item in arr.ravel(order="K").tolist():
+                self.value(item)
+        else:
+            self.h.update(arr.tobytes(order="A"))
+
+
+def _is_array(obj: Any) -> bool:
+    numpy = sys.modules.get("numpy")
+    return numpy is not None and isinstance(obj, numpy.ndarray)
+
+
+def digest(namespace: dict[str, Any], workdir: str) -> bytes | None:
+    """The digest of what student code can see; ``None`` when the globals hold too much to digest."""
+    others = _others()
+    if others is None:
+        return None
+    h = hashlib.blake2b(digest_size=16)
+    h.update(repr(others).encode())
+    walk = _Walk(h)
+    try:
+        for name, value in sorted(namespace.items(), key=lambda item: str(item[0])):  # order: not state
+            if name not in _SKIPPED:
+                walk.feed(name)
+                walk.value(value)
+    except (_TooLarge, RecursionError):
+        return None
+    h.update(f"{hash(tuple(sys.modules))};".encode())  # what is imported
+    for module in _modules(namespace):
+        attributes = module.__dict__
+        h.update(f"{hash(tuple(attributes))}:{hash(tuple(map(id, attributes.values())))};".encode())
+    h.update(repr(_process(workdir)).encode("utf-8", "surrogatepass"))
+    return h.digest()
+
+
+def _modules(namespace: dict[str, Any]) -> list[types.ModuleType]:
+    """The modules the notebook's code reaches by name: builtins, the modules among its globals and
+    their submodules (``np``, ``np.linalg``, ``np.random``); each attribute's identity is digested."""
+    found: dict[int, types.ModuleType] = {id(builtins): builtins}
+    for value in list(namespace.values()):
+        if isinstance(value, types.ModuleType) and id(value) not in found:
+            found[id(value)] = value
+            for inner in list(value.__dict__.values()):
+                if isinstance(inner, types.ModuleType):
+                    found.setdefault(id(inner), inner)
+    return [m for m in found.values() if type(getattr(m, "__dict__", None)) is dict]
+
+
+def _process(workdir: str) -> list[Any]:
+    """The process-wide state a student's code may change, as plain values."""
+    state: list[Any] = [
+        os.getcwd(),
+        sorted(os.environ.items()),
+        sys.path,
+        [id(x) for x in (*sys.meta_path, *sys.path_hooks)],
+        [id(x) for x in (sys.stdin, sys.stdout, sys.stderr, sys.displayhook, sys.excepthook)],
+        [id(x) for x in (sys.gettrace(), sys.getprofile(), sys.unraisablehook, sys.breakpointhook)],
+        sys.getrecursionlimit(),
+        sys.getswitchinterval(),
+        [id(f) for f in warnings.filters],
+        [id(_GETSIGNAL(s)) for s in _SIGNALS],
+        [signal.getitimer(t) for t in (signal.ITIMER_REAL, signal.ITIMER_VIRTUAL, signal.ITIMER_PROF)],
+        len(os.listdir("/proc/self/task")),  # threads
+        _files(workdir),
+    ]
+    numpy = sys.modules.get("numpy")  # (looked up, never imported here: an import is a change)
+    if numpy is not None:
+        state += [numpy.geterr(), numpy.getbufsize(), numpy.get_printoptions()]
+    generator = sys.modules.get("numpy.random")
+    if generator is not None:
+        name, keys, position, has_gauss, gauss = generator.get_state()
+        state += [name, hash(keys.tobytes()), position, has_gauss, gauss]
+    random = sys.modules.get("random")
+    if random is not None:
+        state.append(hash(random.getstate()))
+    return state
+
+
+def _others() -> list[str] | None:
+    """The processes of the worker's PID namespace other than the loaded worker (PID 1) and this one;
+    None outside such a namespace, where a leftover process could not be told apart: never clean."""
+    if 1 not in (os.getpid(), os.getppid()):
+        return None
+    mine = {"1", str(os.getpid())}
+    return sorted(p for p in os.listdir("/proc") if p.isdigit() and p not in mine)
+
+
+def _files(workdir: str) -> list[Any]:
+    """Every file and folder under the working directory, with its size and times."""
+    listing = []
+    for folder, folders, files in os.walk(workdir):
+        for name in sorted(folders + files):
+            path = os.path.join(folder, name)
+            try:
+                st = os.lstat(path)
+            except OSError:
+                continue
+            listing.append((path, st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+    return listing
