@@ -3,6 +3,7 @@ self-contained, with nothing of a hidden check but its name."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,18 @@ def test_nothing_from_the_student_is_live(hostile: tuple[str, SubmissionResult])
     shown = "".join(parsed.text)
     assert text.split("\n")[0] in shown  # the payload is shown as text, in the code and the messages
     assert "1337" not in page  # {{ 7 * 191 }} was not evaluated
+
+
+def test_check_names_are_escaped(hostile: tuple[str, SubmissionResult]) -> None:
+    """A check's name carries its parameters' values; it is text on the page, passed or failed."""
+    text, result = hostile
+    exercise = result.exercises[0]
+    named = [dataclasses.replace(c, name=f"{text} {c.passed}") for c in exercise.checks]
+    result = dataclasses.replace(result, exercises=(dataclasses.replace(exercise, checks=tuple(named)),))
+    parsed = Elements(render_html(result))
+    assert {tag for tag, _ in parsed.tags} <= ALLOWED
+    shown = "".join(parsed.text)
+    assert f"{text} True" in shown and f"{text} False" in shown
 
 
 def test_page_is_self_contained_and_forbids_scripts(result: SubmissionResult) -> None:
