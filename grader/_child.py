@@ -169,6 +169,7 @@ class Worker:
         self.workdir = workdir or os.getcwd()
         self.copy = False  # a copy made by ``fork``
         self.loaded = b""  # in a copy, the digest of what student code could see when it was made
+        self.modules: list[types.ModuleType] = []  # ... and the modules its code reached by name then
 
     def standin(self, name: str) -> Any:
         channel = self.channel
@@ -220,7 +221,8 @@ class Worker:
         if op == "clean":
             self.objects.clear()  # the last exercise's objects (their __del__ runs before the digest)
             try:
-                same = self.copy and bool(self.loaded) and _state.digest(self.ns, self.workdir) == self.loaded
+                now = _state.digest(self.ns, self.workdir, self.modules)
+                same = self.copy and bool(self.loaded) and now == self.loaded
             except Exception:  # a process too broken to digest is not as it was
                 same = False
             return {"ok": same}
@@ -261,7 +263,8 @@ class Worker:
         gc.freeze()  # the copy's collections leave the loaded objects alone: their pages stay shared
         pid = os.fork()
         if pid == 0:  # (b"": too much to digest, never clean)
-            self.copy, self.loaded = True, _state.digest(self.ns, self.workdir) or b""
+            self.copy, self.modules = True, _state.reached(self.ns)
+            self.loaded = _state.digest(self.ns, self.workdir, self.modules) or b""
             return {"ok": None}
         _, status = os.waitpid(pid, 0)
         _sandbox.kill_strays()  # what the copy started (processes, daemons) ends with it

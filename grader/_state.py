@@ -48,6 +48,7 @@ from builtins import (  # noqa: UP029
     tuple,
     type,
 )
+from itertools import chain
 from typing import Any
 
 MAX_NODES = 200_000  # parts walked in the notebook's globals ...
@@ -64,16 +65,15 @@ class _TooLarge(Exception):
 
 
 class _Walk:
-    """One digest of the globals: a walk over what they hold, each object once."""
+    """One digest of the globals: a walk over what they hold, each object once. What it meets goes to
+    ``parts`` (digested at the end, in one piece) and the bytes of arrays to ``h``."""
 
     def __init__(self, hasher: Any) -> None:
         self.h = hasher
+        self.parts: list[object] = []
         self.seen: set[int] = set()
         self.nodes = 0
         self.bytes = 0
-
-    def feed(self, *parts: object) -> None:
-        self.h.update(repr(parts).encode("utf-8", "surrogatepass"))
 
     def value(self, obj: Any) -> None:
         cls = type(obj)
@@ -85,10 +85,10 @@ class _Walk:
                 self.bytes += len(obj)
                 if self.bytes > MAX_BYTES:
                     raise _TooLarge
-            self.feed(cls.__name__, obj)
+            self.parts += (id(cls), obj)
             return
         key = id(obj)
-        self.feed(cls.__name__, key)  # identity too: an object replaced by an equal one is a change
+        self.parts += (id(cls), key)  # identity too: an object replaced by an equal one is a change
         if key in self.seen:
             return
         self.seen.add(key)
@@ -102,7 +102,7 @@ class _Walk:
         elif isinstance(obj, types.ModuleType):
             return  # its attributes are digested with every module's
         elif isinstance(obj, types.FunctionType):
-            self.feed(id(obj.__code__))
+            self.parts.append(id(obj.__code__))
             self.value(obj.__defaults__)
             self.value(obj.__kwdefaults__)
             self.value(obj.__dict__)
@@ -110,7 +110,7 @@ class _Walk:
                 try:
                     self.value(cell.cell_contents)
                 except ValueError:  # an empty cell
-                    self.feed("empty cell")
+                    self.parts.append("empty cell")
         elif isinstance(obj, type):
             for k, v in list(vars(obj).items()):
                 self.value(k)
@@ -126,7 +126,7 @@ class _Walk:
         self.bytes += int(arr.nbytes)
         if self.bytes > MAX_BYTES:
             raise _TooLarge
-        self.feed(str(arr.dtype), arr.shape, arr.strides, bool(arr.flags.writeable))
+        self.parts += (str(arr.dtype), arr.shape, arr.strides, bool(arr.flags.writeable))
         if arr.dtype.hasobject:
             for item in arr.ravel(order="K").tolist():
                 self.value(item)
@@ -139,30 +139,34 @@ def _is_array(obj: Any) -> bool:
     return numpy is not None and isinstance(obj, numpy.ndarray)
 
 
-def digest(namespace: dict[str, Any], workdir: str) -> bytes | None:
-    """The digest of what student code can see; ``None`` when the globals hold too much to digest."""
+def digest(
+    namespace: dict[str, Any], workdir: str, modules: list[types.ModuleType] | None = None
+) -> bytes | None:
+    """The digest of what student code can see; ``None`` when the globals hold too much to digest.
+    ``modules``: what :func:`reached` gave when the copy was made (a module added to the globals since
+    changes them; one added to a module changes that module's attributes)."""
     others = _others()
     if others is None:
         return None
     h = hashlib.blake2b(digest_size=16)
-    h.update(repr(others).encode())
     walk = _Walk(h)
     try:
         for name, value in sorted(namespace.items(), key=lambda item: str(item[0])):  # order: not state
             if name not in _SKIPPED:
-                walk.feed(name)
+                walk.parts.append(name)
                 walk.value(value)
     except (_TooLarge, RecursionError):
         return None
-    h.update(f"{hash(tuple(sys.modules))};".encode())  # what is imported
-    for module in _modules(namespace):
-        attributes = module.__dict__
-        h.update(f"{hash(tuple(attributes))}:{hash(tuple(map(id, attributes.values())))};".encode())
-    h.update(repr(_process(workdir)).encode("utf-8", "surrogatepass"))
+    modules = reached(namespace) if modules is None else modules
+    attributes = [module.__dict__ for module in modules]
+    identities = tuple(chain.from_iterable(map(id, a.values()) for a in attributes))
+    walk.parts += (hash(tuple(sys.modules)), [hash(tuple(a)) for a in attributes], hash(identities), others)
+    walk.parts += _process(workdir)
+    h.update(repr(walk.parts).encode("utf-8", "surrogatepass"))
     return h.digest()
 
 
-def _modules(namespace: dict[str, Any]) -> list[types.ModuleType]:
+def reached(namespace: dict[str, Any]) -> list[types.ModuleType]:
     """The modules the notebook's code reaches by name: builtins, the modules among its globals and
     their submodules (``np``, ``np.linalg``, ``np.random``); each attribute's identity is digested."""
     found: dict[int, types.ModuleType] = {id(builtins): builtins}
@@ -187,9 +191,9 @@ def _process(workdir: str) -> list[Any]:
         sys.getrecursionlimit(),
         sys.getswitchinterval(),
         [id(f) for f in warnings.filters],
-        [id(_GETSIGNAL(s)) for s in _SIGNALS],
+        hash(tuple([id(_GETSIGNAL(s)) for s in _SIGNALS])),
+        len(_tasks()),  # threads
         [signal.getitimer(t) for t in (signal.ITIMER_REAL, signal.ITIMER_VIRTUAL, signal.ITIMER_PROF)],
-        len(os.listdir("/proc/self/task")),  # threads
         _files(workdir),
     ]
     numpy = sys.modules.get("numpy")  # (looked up, never imported here: an import is a change)
@@ -206,23 +210,40 @@ def _process(workdir: str) -> list[Any]:
 
 
 def _others() -> list[str] | None:
-    """The processes of the worker's PID namespace other than the loaded worker (PID 1) and this one;
+    """The other processes of the worker's PID namespace (each descends from the loaded worker, PID 1,
+    and an orphan comes back to it): the loaded worker's children but this one, and this one's own.
     None outside such a namespace, where a leftover process could not be told apart: never clean."""
     if 1 not in (os.getpid(), os.getppid()):
         return None
-    mine = {"1", str(os.getpid())}
-    return sorted(p for p in os.listdir("/proc") if p.isdigit() and p not in mine)
+    me = str(os.getpid())
+    found = []
+    for path in ["/proc/1/task/1/children", *(f"/proc/self/task/{t}/children" for t in _tasks())]:
+        try:
+            with open(path) as handle:
+                found += [p for p in handle.read().split() if p != me]
+        except OSError:  # a thread that just ended
+            continue
+    return found
 
 
-def _files(workdir: str) -> list[Any]:
-    """Every file and folder under the working directory, with its size and times."""
-    listing = []
-    for folder, folders, files in os.walk(workdir):
-        for name in sorted(folders + files):
-            path = os.path.join(folder, name)
-            try:
-                st = os.lstat(path)
-            except OSError:
-                continue
-            listing.append((path, st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+def _tasks() -> list[str]:
+    return os.listdir("/proc/self/task") if os.path.isdir("/proc/self/task") else []
+
+
+def _files(folder: str) -> list[Any]:
+    """Every file and folder under ``folder``, with its kind, size and times."""
+    listing: list[Any] = []
+    try:
+        with os.scandir(folder) as found:
+            entries = sorted(found, key=lambda e: e.name)
+    except OSError:
+        return listing
+    for entry in entries:
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        listing.append((entry.name, st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+        if entry.is_dir(follow_symlinks=False):
+            listing.append(_files(entry.path))
     return listing

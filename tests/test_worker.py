@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import subprocess
 import sys
 import threading
 import time
@@ -408,6 +409,19 @@ QUIET = [
     (4, 1, "def helper(x):\n    return x\n\ndef uses_helper(x):\n    return helper(x)"),
     (5, 1, "def die_later():\n    threading.Timer(0.3, os._exit, (0,)).start()\n    return 1"),
     (6, 1, "def echo(x):\n    return x"),
+    (
+        7,
+        1,
+        "import subprocess, sys\n\n"
+        "def start(detached):\n"
+        "    if not detached:\n"
+        "        subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(30)'])\n"
+        "    elif os.fork() == 0:\n"
+        "        os.setsid()\n"
+        "        subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(30)'])\n"
+        "        os._exit(0)\n"
+        "    return 1",
+    ),
 ]
 
 
@@ -418,6 +432,17 @@ def test_a_copy_whose_calls_changed_nothing_serves_the_next_scope(make: Callable
     assert w.call("keep", [1], scope="two").value == 1
     assert w.call("me", [], scope="three").value != pid  # a global list changed: a fresh copy ...
     assert w.call("keep", [1], scope="three").value == 1  # ... as loaded
+
+
+@pytest.mark.parametrize("detached", [False, True])
+def test_a_copy_that_left_a_process_running_is_not_kept(
+    make: Callable[..., ProcessWorker], detached: bool
+) -> None:
+    w = make(QUIET)
+    pid = w.call("me", [], scope="one").value
+    assert w.call("start", [detached], scope="one").value == 1
+    time.sleep(0.2)  # (a detached one comes back to the loaded worker once its parent ended)
+    assert w.call("me", [], scope="two").value != pid
 
 
 def test_a_copy_is_not_kept_for_a_scope_whose_reference_stood_in_for_its_calls(
@@ -432,6 +457,34 @@ def test_a_copy_is_not_kept_for_a_scope_whose_reference_stood_in_for_its_calls(
 
 def echo(x: object) -> object:
     return x
+
+
+ACCOUNT = """
+import os, resource, sys, time
+from grader import _forkserver
+from grader.notebook import Statement
+from grader.worker import Limits, ProcessWorker
+
+code = "import time\\n\\ndef burn():\\n    end = time.process_time() + 0.4\\n" \\
+    "    while time.process_time() < end:\\n        pass\\n    return 1"
+with ProcessWorker([Statement(1, 1, code)], limits=Limits(call_seconds=5)) as w:
+    assert w.call("burn", [], scope="one").value == 1
+    supervisor = int(open(f"/proc/{w.pid}/stat").read().rsplit(")", 1)[1].split()[1])
+deadline = time.monotonic() + 10
+while os.path.exists(f"/proc/{supervisor}") and time.monotonic() < deadline:  # reaped by the warm parent
+    time.sleep(0.01)
+_forkserver.shutdown()  # the warm parent ends: what it reaped joins this process's account
+used = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(used.ru_utime + used.ru_stime)
+"""
+
+
+def test_a_copy_alive_when_its_worker_closes_is_waited_for_so_its_time_is_counted() -> None:
+    """A copy that ended with its PID namespace would be reaped unseen by the kernel: its CPU time would
+    be missing from the account of the process that graded (which the benchmark reports)."""
+    done = subprocess.run([sys.executable, "-c", ACCOUNT], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert float(done.stdout) >= 0.35
 
 
 def test_without_a_pid_namespace_every_scope_gets_a_fresh_copy() -> None:
