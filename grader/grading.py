@@ -347,6 +347,8 @@ class _SessionLoop(Generic[Key]):
             for member, session, worker in live:  # what protected each worker, read before it closes
                 member.confinement = dict(worker.confinement)
                 member.diagnosis_errors = list(session.diagnoser.errors) if session.diagnoser else []
+            # closed side by side: each waits for its processes to end, which the others need not do
+            self.plugin.each(len(workers), lambda i: workers[i].close(), workers)
         share = (time.monotonic() - start) / max(len(live), 1)
         names = self.names[assignment.name]
         for (member, session, _), mine in zip(live, outcomes, strict=True):
