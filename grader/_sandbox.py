@@ -34,7 +34,7 @@ CLONE_NEWUSER = 0x10000000
 CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
-MS_BIND, MS_REC, MS_PRIVATE = 1 << 12, 1 << 14, 1 << 18
+MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 1 << 12, 1 << 14, 1 << 18
 PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_SECUREBITS, PR_SET_CHILD_SUBREAPER = 1, 24, 28, 36
 PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 38, 47, 4
 _SECURE_NOROOT_LOCKED = 0b10_1111  # no root privileges on exec, no setuid fix-up, keep-caps locked off
@@ -137,7 +137,7 @@ def isolate(
             _ok(report, "private_tmp", f"working directory on a private {file_mb} MB tmpfs")
         except OSError as exc:
             _off(report, "private_tmp", str(exc))
-    _copy_helpers(helpers, workdir, _own_user)
+    _copy_helpers(helpers, workdir, _own_user, bind=namespaces)
     if namespaces:
         try:
             for path in hidden:
@@ -210,10 +210,23 @@ def _expose_python(workdir: str) -> None:
             os.rmdir(stage)
 
 
-def _copy_helpers(helpers: str, workdir: str, chown: bool) -> None:
+def _copy_helpers(helpers: str, workdir: str, chown: bool, *, bind: bool = False) -> None:
+    """The assignment's helper modules in ``.helpers`` of the working directory: with ``bind`` (a mount
+    namespace of its own), the folder itself, mounted read-only (one call instead of a copy of each file,
+    and their compiled files come with them); else, or when other users could not read them, a copy."""
     if not helpers or not os.path.isdir(helpers):
         return
     target = os.path.join(workdir, ".helpers")
+    if bind and _readable_tree(helpers):
+        os.mkdir(target)
+        try:
+            _mount(helpers, target, None, MS_BIND | MS_REC)
+            _mount("none", target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+            return
+        except OSError:
+            with contextlib.suppress(OSError):
+                _check(_libc.umount2(target.encode(), 2), f"umount {target}")  # MNT_DETACH
+            os.rmdir(target)
     shutil.copytree(helpers, target, ignore=shutil.ignore_patterns("__pycache__"))
     if chown:
         for folder, _, files in os.walk(target):
@@ -265,6 +278,17 @@ def confine(workdir: str, limits: dict[str, int], report: Report, hidden: list[s
         )
     _drop_capabilities()
     return report
+
+
+def _readable_tree(folder: str) -> bool:
+    """Whether any user may read every file under ``folder`` and enter every folder in it."""
+    for path, _, files in os.walk(folder):
+        if os.stat(path).st_mode & 0o005 != 0o005:
+            return False
+        for name in files:
+            if not os.stat(os.path.join(path, name)).st_mode & 0o004:
+                return False
+    return True
 
 
 def _readable_by_others(paths: list[str]) -> bool:

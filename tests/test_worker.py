@@ -487,6 +487,43 @@ def test_a_copy_alive_when_its_worker_closes_is_waited_for_so_its_time_is_counte
     assert float(done.stdout) >= 0.35
 
 
+HELPED = [
+    (1, 1, "import os\nfrom util import VALUE"),
+    (
+        2,
+        1,
+        "def change_helper():\n"
+        "    try:\n"
+        "        with open(os.path.join('.helpers', 'util.py'), 'w') as f:\n"
+        "            f.write('VALUE = 0')\n"
+        "    except OSError as exc:\n"
+        "        return type(exc).__name__\n"
+        "    return 'written'\n"
+        "\n"
+        "def value():\n"
+        "    return VALUE",
+    ),
+]
+
+
+@pytest.mark.parametrize(("namespaces", "mode"), [(True, 0o755), (True, 0o700), (False, 0o755)])
+def test_the_helpers_are_importable_and_their_folder_cannot_be_changed(
+    tmp_path: Path, namespaces: bool, mode: int
+) -> None:
+    """With a mount namespace the helpers' folder is mounted read-only; without one, or when other users
+    cannot read it, the worker gets a copy. Either way the assignment's own files stay as they are."""
+    helpers = tmp_path / "helpers"
+    helpers.mkdir()
+    (helpers / "util.py").write_text("VALUE = 41\n")
+    helpers.chmod(mode)
+    with ProcessWorker(statements(HELPED), helpers=str(helpers), limits=LIMITS, namespaces=namespaces) as w:
+        assert w.load() == []
+        assert w.call("value", []).value == 41
+        changed = w.call("change_helper", [], scope="one").value
+        assert changed == ("OSError" if namespaces and mode == 0o755 else "written")
+    assert (helpers / "util.py").read_text() == "VALUE = 41\n"
+
+
 def test_without_a_pid_namespace_every_scope_gets_a_fresh_copy() -> None:
     with ProcessWorker(statements(QUIET), limits=LIMITS, namespaces=False) as w:
         pid = w.call("me", [], scope="one").value
