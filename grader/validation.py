@@ -186,6 +186,44 @@ def _judge_by_name(assignment: str, exercise: str, index: int) -> Verdict:
     return judge(chosen, load_catalog(assignment)[exercise][index])
 
 
+def order_problems(assignment: Assignment) -> list[str]:
+    """Exercises graded before one whose reference stands in for their calls (``exercise(name,
+    uses=...)``): a student's function is handed that reference's results, and could leave them in its
+    working directory for its own version of it, graded later in the same worker."""
+    position = {name: i for i, name in enumerate(assignment.exercises)}
+    problems = []
+    for exercise in assignment.exercises:
+        for used in _uses(assignment.suite(exercise)):
+            if position.get(used, -1) > position[exercise]:
+                problems.append(
+                    f"{exercise} is graded before {used}, whose reference stands in for its calls: "
+                    f"list {used} first in EXERCISES"
+                )
+    return problems
+
+
+def _uses(suite: Path) -> tuple[str, ...]:
+    """The ``uses=`` of a suite's ``pytestmark = exercise(name, uses=(...))``, read without importing it."""
+    try:
+        tree = ast.parse(suite.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return ()
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in node.targets)
+            and isinstance(node.value, ast.Call)
+        ):
+            for keyword in node.value.keywords:
+                if keyword.arg == "uses" and isinstance(keyword.value, (ast.Tuple, ast.List)):
+                    return tuple(
+                        e.value
+                        for e in keyword.value.elts
+                        if isinstance(e, ast.Constant) and isinstance(e.value, str)
+                    )
+    return ()
+
+
 def validate(assignment: Assignment, *, jobs: int = 1) -> Validation:
     """Grade the reference and every catalogued mutant of ``assignment``."""
     start = time.monotonic()
@@ -201,6 +239,7 @@ def validate(assignment: Assignment, *, jobs: int = 1) -> Validation:
         )
     catalog = load_catalog(assignment.name)
     problems += [n.message for n in reference.notices if n.message.startswith(EXPECTED_CHANGED)]
+    problems += order_problems(assignment)
     for exercise in assignment.exercises:
         if not catalog.get(exercise):
             problems.append(f"{exercise} has no catalogued mistakes")

@@ -3,6 +3,7 @@ points in its own exercise only and gets its own hint; a mutant that does not is
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -12,7 +13,7 @@ import pytest
 from grader import assignments
 from grader.cli import main
 from grader.diagnosis import Mistake, load_catalog
-from grader.validation import Validation, check_mutant, judge, mutant_source
+from grader.validation import Validation, check_mutant, judge, mutant_source, order_problems
 from reference.rnn_step_by_step import softmax
 
 RNN = assignments.load("rnn_step_by_step")
@@ -107,3 +108,10 @@ def test_no_mutation_score_is_claimed_where_the_reference_itself_fails() -> None
     table = Validation("rnn_step_by_step", broken, verdicts, ("the reference loses points",), 1.0).table()
     assert re.search(r"\ninitialize_adam +2 +2 +2 +n/a: reference\n", table), table
     assert "100%" not in table and "FAILED" in table
+
+
+def test_an_exercise_graded_before_one_that_stands_in_for_it_is_a_problem() -> None:
+    assert order_problems(RNN) == []  # the shipped order: each exercise after those it uses
+    swapped = dataclasses.replace(RNN, exercises=("rnn_forward", "rnn_cell_forward", *RNN.exercises[2:]))
+    problems = order_problems(swapped)
+    assert len(problems) == 1 and problems[0].startswith("rnn_forward is graded before rnn_cell_forward")
