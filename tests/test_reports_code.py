@@ -4,11 +4,16 @@ line, with pygments' classes; code that does not tokenize is left to pygments; n
 from __future__ import annotations
 
 import html
+import importlib
+import inspect
 import re
+from pathlib import Path
 
 import pytest
 
-from grader.reports._code import _lexed, highlight_lines, tokenized
+from grader.errors import NotebookError
+from grader.notebook import Definition, read_notebook
+from grader.reports._code import _by_lines, _highlight_lines, _lexed, _line, highlight_lines, tokenized
 
 SAMPLES = [
     "def f(x, y=1e-8):\n    '''Doc.'''\n    return np.sum(x) + y  # total\n",
@@ -63,3 +68,51 @@ def test_code_that_does_not_tokenize_is_highlighted_by_pygments(code: str) -> No
 def test_student_text_is_escaped() -> None:
     page = "".join(highlight_lines("x = '<img src=x onerror=alert(1)>' # </span><b>\n"))
     assert "<img" not in page and "<b>" not in page and "&lt;img" in page
+
+
+TOGETHER = [
+    # a header over several lines, its body on its last line or on the next ones
+    "def call(\n    self, name: str,\n    args: list,\n) -> int: ...\n",
+    "def f(a,\n      b):\n    # a comment before the body\n\n    return a + b\n",
+    # decorators over several lines, a docstring, strings and calls continued in brackets
+    "@pytest.mark.parametrize(\n    'x', [1, 2]\n)\n@cache\ndef g(x):\n    '''Doc\n    string.'''\n"
+    '    y = f(x,\n          """a\nb""")\n    return [\n        y,\n    ]\n',
+    # a backslash, an f-string, except clauses and a with over several lines, text that is not ASCII
+    "x = 1 + \\\n    2\nz = f'{x!r:>{4}}'\ntry:\n    pass\n"
+    "except (ValueError,\n        TypeError):\n    pass\n"
+    "with open('é') as a, \\\n     open('b') as b: pass\nif 'é' == x: y = ['é',\n  1]\n",
+    "from os import (\n    path,\n    sep,\n)\nimport numpy as np\nclass C(\n    object):\n    v = 1\n",
+]
+
+
+def _corpus() -> list[str]:
+    """Tricky cases, the functions of the test notebooks, and whole modules of the grader and references."""
+    files = Path(__file__).parent / "files"
+    codes = [d.code for p in sorted(files.rglob("*.ipynb")) for d in _definitions(p)]
+    for name in ("grader.worker", "grader._codec", "reference.rnn_step_by_step", "reference.char_rnn"):
+        codes.append(inspect.getsource(importlib.import_module(name)))
+    return [*TOGETHER, *SAMPLES, *codes]
+
+
+def _definitions(path: Path) -> list[Definition]:
+    try:
+        return list(read_notebook(path).definitions.values())
+    except NotebookError:  # a notebook of the corpus that is broken on purpose
+        return []
+
+
+def test_line_by_line_highlighting_is_that_of_the_whole_code() -> None:
+    codes = _corpus()
+    assert len(codes) > 100
+    for code in codes:
+        assert _by_lines(code) == _highlight_lines(code), code[:200]
+
+
+def test_lines_students_share_are_highlighted_once() -> None:
+    first = "def f(x):\n    '''Doc.'''\n    y = np.tanh(x)  # shared\n    return y\n"
+    second = first.replace("def f(x):", "def f(x):  # my own")
+    highlight_lines(first)
+    before = _line.cache_info().hits
+    lines = highlight_lines(second)
+    assert _line.cache_info().hits - before >= 3  # all but the changed line
+    assert lines == _highlight_lines(second)

@@ -9,16 +9,24 @@ Each line comes back as markup made here: a ``<span class="...">`` per token, th
 names and the text escaped (``html.escape``), so nothing the student wrote can become markup. The
 template puts each line in place with its own number and mark. Building the lines here, rather than
 looping over tokens in the template, is what keeps a report quick to render.
+
+A batch's reports share most of their lines (docstrings, the released skeleton, common ways of writing
+a step) even where whole functions differ: a line is highlighted on its own, and remembered by its
+text, unless it belongs with others (a statement, header or decorator over several lines, found by
+``ast``), which are highlighted together. The markup is the same as for the whole code at once.
 """
 
 from __future__ import annotations
 
+import ast
 import builtins
 import functools
 import html
 import io
 import keyword
 import tokenize
+from collections.abc import Iterator
+from typing import Any
 
 from markupsafe import Markup
 from pygments.formatters import HtmlFormatter
@@ -168,9 +176,91 @@ def _highlight_lines(code: str) -> tuple[Markup, ...]:
     )
 
 
+# Statements whose header may span lines while their body is highlighted line by line.
+_COMPOUND = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.If,
+    ast.With,
+    ast.AsyncWith,
+    ast.Try,
+    ast.ExceptHandler,
+    *((ast.Match,) if hasattr(ast, "Match") else ()),
+)
+
+
+def _together(code: str) -> list[tuple[int, int]] | None:
+    """The runs of lines (first and last, from 1) that must be highlighted together: a statement, a
+    header or a decorator over several lines (a docstring, a call continued in brackets or after a
+    backslash). Each other line is highlighted as it would be in its code, on its own. None when the
+    code does not parse."""
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    lines = code.split("\n")
+    runs = []
+    for node in _statements(tree.body):
+        if isinstance(node, _COMPOUND):
+            body = getattr(node, "body", None) or []
+            if body:  # the header, up to the line before the body, or to the body's line when it follows
+                start = body[0].lineno  # the colon there (def f(a,\n b): pass)
+                before = lines[start - 1].encode()[: body[0].col_offset].decode(errors="replace")
+                end = start - 1 if not before.strip() else start
+                if end > node.lineno:
+                    runs.append((node.lineno, end))
+            runs += [(d.lineno, d.end_lineno or d.lineno) for d in getattr(node, "decorator_list", ())]
+        elif isinstance(node, ast.stmt) and (node.end_lineno or node.lineno) > node.lineno:
+            runs.append((node.lineno, node.end_lineno or node.lineno))
+    merged: list[tuple[int, int]] = []
+    for first, last in sorted(runs):
+        if merged and first <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(last, merged[-1][1]))
+        elif last > first:
+            merged.append((first, last))
+    return merged
+
+
+def _statements(nodes: list[Any]) -> Iterator[Any]:
+    """The statements (and except clauses) among ``nodes`` and in their bodies, at every depth: what
+    can span lines and hold lines of its own (expressions are inside their statement's lines)."""
+    for node in nodes:
+        if hasattr(node, "lineno"):
+            yield node
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            inner = getattr(node, field, None)
+            if isinstance(inner, list):
+                yield from _statements(inner)
+
+
+def _by_lines(code: str) -> tuple[Markup, ...]:
+    """:func:`_highlight_lines` a line at a time, each line (or run of lines that belong together)
+    remembered by its text: the lines students share (a docstring, the released skeleton, a common
+    way of writing a step) are highlighted once per batch even where their functions differ."""
+    runs = _together(code)
+    if runs is None:
+        return _highlight_lines(code)
+    lines = code.split("\n")
+    out: list[Markup] = []
+    row = 1
+    for first, last in [*runs, (len(lines) + 1, len(lines))]:
+        out += [_line(text) for text in lines[row - 1 : first - 1]]
+        if first <= last:
+            out += _run("\n".join(lines[first - 1 : last]))
+        row = last + 1
+    return tuple(out)
+
+
+_line = TextMemo(lambda text: _highlight_lines(text)[0], max_chars=2_000, maxsize=8192)
+_run = TextMemo(_highlight_lines, max_chars=20_000, maxsize=2048)
+
 # Remembered by the code, when it is of common length: the functions many students wrote alike (or left
-# as released) are highlighted once per batch.
-highlight_lines = TextMemo(_highlight_lines, max_chars=20_000, maxsize=512)
+# as released) are highlighted once per batch; the others line by line (:func:`_by_lines`).
+highlight_lines = TextMemo(_by_lines, max_chars=20_000, maxsize=512)
 
 
 @functools.cache
