@@ -270,9 +270,9 @@ class ProcessWorker:
         self._good: list[Statement] = []
         self._loaded = False
         self._scope: str | None = None  # the exercise the current copy of the loaded worker serves
-        # The scope of the last calls (the last exercise graded): the loaded worker serves it itself, as
-        # nothing needs it unchanged afterwards; that saves a copy. A call of another scope after it
-        # starts a fresh worker.
+        # The scope of the last calls (the last exercise graded): when it needs a fresh copy (the copy
+        # before it changed something), the loaded worker serves it itself, as nothing needs it unchanged
+        # afterwards; that saves a copy. A call of another scope after it starts a fresh worker.
         self.last_scope: str | None = None
         self._adopted = False  # the loaded worker itself serves ``_scope``: it is no longer as loaded
         # names whose reference results the current copy was given (the stand-ins of its calls): a copy
