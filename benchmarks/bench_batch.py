@@ -142,6 +142,8 @@ def main() -> int:
         help="make every function's text each student's own (what notebooks share is then less)",
     )
     args = parser.parse_args()
+    if args.sample < 1 or args.single < 1 or args.n < 1:
+        parser.error("-n, --sample and --single must be at least 1")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "class"
         folder.mkdir()

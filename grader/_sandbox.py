@@ -281,13 +281,17 @@ def confine(workdir: str, limits: dict[str, int], report: Report, hidden: list[s
 
 
 def _readable_tree(folder: str) -> bool:
-    """Whether any user may read every file under ``folder`` and enter every folder in it."""
-    for path, _, files in os.walk(folder):
-        if os.stat(path).st_mode & 0o005 != 0o005:
-            return False
-        for name in files:
-            if not os.stat(os.path.join(path, name)).st_mode & 0o004:
+    """Whether any user may read every file under ``folder`` and enter every folder in it (False when
+    one cannot be looked at, a dangling link say: the copy then says what is wrong with it)."""
+    try:
+        for path, _, files in os.walk(folder):
+            if os.stat(path).st_mode & 0o005 != 0o005:
                 return False
+            for name in files:
+                if not os.stat(os.path.join(path, name)).st_mode & 0o004:
+                    return False
+    except OSError:
+        return False
     return True
 
 

@@ -33,6 +33,7 @@ import warnings
 from builtins import (  # noqa: UP029
     bool,
     dict,
+    frozenset,
     getattr,
     hash,
     id,
@@ -41,12 +42,14 @@ from builtins import (  # noqa: UP029
     len,
     list,
     map,
+    open,
     repr,
     set,
     sorted,
     str,
     tuple,
     type,
+    vars,
 )
 from itertools import chain
 from typing import Any

@@ -45,9 +45,14 @@ def _supervise(config: dict[str, Any], rfd: int, wfd: int, status_fd: int) -> No
     hidden += [
         os.path.join(p, n) for p in sys.path if p for n in _child.BLOCKED if os.path.isdir(os.path.join(p, n))
     ]
-    report = _sandbox.isolate(
-        workdir, str(config["helpers"]), hidden, limits["file_mb"], namespaces=bool(config["namespaces"])
-    )
+    try:
+        report = _sandbox.isolate(
+            workdir, str(config["helpers"]), hidden, limits["file_mb"], namespaces=bool(config["namespaces"])
+        )
+    except Exception as exc:  # a platform surprise, or an assignment's helpers that cannot be copied
+        failure = f"isolating it failed: {type(exc).__name__}: {exc}"[:500]
+        os.write(status_fd, json.dumps({"error": failure}).encode() + b"\n")
+        return
     pid = os.fork()
     if pid == 0:
         os.close(status_fd)

@@ -211,7 +211,8 @@ class _Status:
         message = self._line(deadline)
         if not message or not isinstance(message.get("pid"), int):
             self.close()
-            raise WorkerError("the worker process did not start (no word from its supervisor)")
+            said = message.get("error") if message else None
+            raise WorkerError(f"the worker process did not start ({said or 'no word from its supervisor'})")
         return int(message["pid"])
 
     def exit_code(self, deadline: float) -> int | None:

@@ -23,6 +23,7 @@ from grader.errors import (
     StudentFailure,
     StudentRaised,
     StudentTimeout,
+    WorkerError,
 )
 from grader.notebook import Statement
 from grader.worker import Limits, LoadIssue, MethodRef, ObjectRef, ProcessWorker, hidden_folders
@@ -522,6 +523,18 @@ def test_the_helpers_are_importable_and_their_folder_cannot_be_changed(
         changed = w.call("change_helper", [], scope="one").value
         assert changed == ("OSError" if namespaces and mode == 0o755 else "written")
     assert (helpers / "util.py").read_text() == "VALUE = 41\n"
+
+
+def test_helpers_that_cannot_be_copied_are_named_when_the_worker_cannot_start(tmp_path: Path) -> None:
+    helpers = tmp_path / "helpers"
+    helpers.mkdir()
+    (helpers / "util.py").write_text("VALUE = 41\n")
+    (helpers / "broken.py").symlink_to(tmp_path / "nowhere.py")
+    with (
+        ProcessWorker(statements(HELPED), helpers=str(helpers), limits=LIMITS) as w,
+        pytest.raises(WorkerError, match=r"isolating it failed: .*broken\.py"),
+    ):
+        w.load()
 
 
 def test_without_a_pid_namespace_every_scope_gets_a_fresh_copy() -> None:

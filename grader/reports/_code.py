@@ -193,16 +193,15 @@ _COMPOUND = (
 )
 
 
-def _together(code: str) -> list[tuple[int, int]] | None:
+def _together(code: str, lines: list[str]) -> list[tuple[int, int]] | None:
     """The runs of lines (first and last, from 1) that must be highlighted together: a statement, a
     header or a decorator over several lines (a docstring, a call continued in brackets or after a
     backslash). Each other line is highlighted as it would be in its code, on its own. None when the
-    code does not parse."""
+    code does not parse. ``lines``: the code's lines."""
     try:
         tree = ast.parse(code)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    lines = code.split("\n")
     runs = []
     for node in _statements(tree.body):
         if isinstance(node, _COMPOUND):
@@ -241,10 +240,10 @@ def _by_lines(code: str) -> tuple[Markup, ...]:
     """:func:`_highlight_lines` a line at a time, each line (or run of lines that belong together)
     remembered by its text: the lines students share (a docstring, the released skeleton, a common
     way of writing a step) are highlighted once per batch even where their functions differ."""
-    runs = _together(code)
+    lines = code.split("\n")
+    runs = _together(code, lines)
     if runs is None:
         return _highlight_lines(code)
-    lines = code.split("\n")
     out: list[Markup] = []
     row = 1
     for first, last in [*runs, (len(lines) + 1, len(lines))]:
