@@ -65,6 +65,19 @@ def test_code_that_does_not_tokenize_is_highlighted_by_pygments(code: str) -> No
     assert [text_of(line) for line in highlight_lines(code)] == code.split("\n")
 
 
+@pytest.mark.parametrize("code", ["", "\n", "def f(x):\n\n    return x\n"])
+def test_code_that_tokenizes_never_waits_for_pygments(code: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Making pygments' lexer compiles its regular expressions: tens of milliseconds, once per process,
+    which one notebook graded on its own would pay for an empty line."""
+
+    def lexed(code: str) -> list[tuple[str, str]]:
+        raise AssertionError(f"{code!r} was left to pygments")
+
+    monkeypatch.setattr("grader.reports._code._lexed", lexed)
+    assert [text_of(line) for line in _highlight_lines(code)] == code.split("\n")
+    assert [text_of(line) for line in _by_lines(code)] == code.split("\n")
+
+
 def test_student_text_is_escaped() -> None:
     page = "".join(highlight_lines("x = '<img src=x onerror=alert(1)>' # </span><b>\n"))
     assert "<img" not in page and "<b>" not in page and "&lt;img" in page

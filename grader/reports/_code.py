@@ -159,7 +159,10 @@ def _lexed(code: str) -> list[Piece]:
 def _highlight_lines(code: str) -> tuple[Markup, ...]:
     """The code's lines as markup, as many as ``code.split("\\n")``: each token in a span of its class."""
     lines: list[list[Piece]] = [[]]
-    for cls, text in tokenized(code) or _lexed(code):
+    pieces = tokenized(code)
+    if pieces is None:  # an empty line tokenizes to no pieces: still tokenized, not left to pygments
+        pieces = _lexed(code)
+    for cls, text in pieces:
         for i, part in enumerate(text.split("\n")):
             if i:
                 lines.append([])
