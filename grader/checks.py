@@ -273,13 +273,19 @@ def assert_gradient(value: Any, numeric: np.ndarray, name: str, *, tol: float = 
     return err
 
 
-def numerical_gradient(loss: Callable[[], float], x: np.ndarray, *, step: float = 1e-6) -> np.ndarray:
-    """Central finite differences of ``loss()`` with respect to the array ``x``, perturbed in place."""
+def _perturbable(x: np.ndarray, name: str) -> None:
     if x.dtype.kind != "f" or x.dtype.itemsize < 8:
         # an int array cannot hold x + step, and float32 is too coarse for the step: wrong gradients
-        raise TypeError(f"numerical_gradient needs a float64 array; x has dtype {x.dtype}")
-    if not x.flags.writeable:  # an expected value from `reference` (shared by every check), say
-        raise TypeError("numerical_gradient perturbs x in place, and x is read-only: pass x.copy()")
+        raise TypeError(f"numerical_gradient needs a float64 array; {name} has dtype {x.dtype}")
+    if not x.flags.writeable:  # an expected value from `reference`, or an input from `@remember`, say
+        raise TypeError(
+            f"numerical_gradient perturbs {name} in place, and {name} is read-only: pass {name}.copy()"
+        )
+
+
+def numerical_gradient(loss: Callable[[], float], x: np.ndarray, *, step: float = 1e-6) -> np.ndarray:
+    """Central finite differences of ``loss()`` with respect to the array ``x``, perturbed in place."""
+    _perturbable(x, "x")
     grad = np.zeros_like(x, dtype=np.float64)
     for index in np.ndindex(*x.shape):
         grad[index] = _central_difference(loss, x, index, step)
@@ -321,6 +327,8 @@ def numerical_gradients(
     checked too: its shapes, and one entry of each array, picked at random, computed again; anything
     that does not match is computed afresh (and stored again).
     """
+    for name, x in arrays.items():  # before a stored value is spot-checked, which perturbs them too
+        _perturbable(x, name)
     if key is None:
         return {name: numerical_gradient(loss, x, step=step) for name, x in arrays.items()}
     from . import _cache

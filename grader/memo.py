@@ -4,6 +4,8 @@
 is the reference module as the checks see it: each of its functions computes a result once per distinct
 arguments for the whole grading process, so a check's expected values are not recomputed for every
 submission. The reference functions are pure; a remembered result is shared by its callers, read-only.
+:func:`remember` does the same for the builders of the checks' inputs. :func:`call_key` keys a call by
+names for what these handed out, computed once, instead of walking the arrays again.
 """
 
 from __future__ import annotations
@@ -94,20 +96,156 @@ class TextMemo(Generic[_T]):
 
 def remember(function: _F) -> _F:
     """Decorate a function of hashable arguments that builds a check's inputs (``@remember def
-    lstm_parameters(case)``): it runs once per arguments, and each call gets its own copy of what it
-    returned, so a check may change its inputs freely."""
-    results: dict[Any, Any] = {}
+    lstm_parameters(case)``): it runs once per arguments, and what it returned is kept read-only.
+
+    Each call gets dicts, lists and tuples of its own, which a check may change freely (add, replace or
+    remove an item); the arrays in them are the kept ones, shared by every call and read-only: writing
+    into one raises ``ValueError: assignment destination is read-only`` (copy it first:
+    ``x = x.copy()``). So no array is copied, and a call given what a builder handed out (an array, or a
+    dict, list or tuple not changed since) is keyed by a digest computed once, not by walking its
+    values. A result holding other objects is copied whole for each call instead."""
+    results: dict[Any, tuple[Any, _Plan | None]] = {}
 
     @functools.wraps(function)
     def remembered(*args: Any, **kwargs: Any) -> Any:
         key = (args, tuple(sorted(kwargs.items())))
         try:
-            result = results[key]
+            result, plan = results[key]
         except KeyError:
-            result = results[key] = function(*args, **kwargs)
-        return _copy(result, {})
+            result = function(*args, **kwargs)
+            plan = _Plan.make(result) if _freeze(result, set()) >= 0 else None
+            results[key] = (result, plan)
+        return plan.hand_out(result) if plan is not None else _copy(result, {})
 
     return remembered  # type: ignore[return-value]
+
+
+def _digest_name(value: Any) -> str | None:
+    try:
+        data = _codec.encode_exact(value)
+    except (_codec.CodecError, RecursionError):
+        return None
+    return hashlib.blake2b(data, digest_size=16).hexdigest() if data is not None else None
+
+
+# What builders handed out, by id: the kept arrays (they live as long as the builders' results), and the
+# dicts, lists and tuples made for each call, with what they held then (the last ``LIMIT`` of them)
+_ARRAYS: dict[int, tuple[np.ndarray, str]] = {}
+_Checks = tuple[tuple[Any, tuple[Any, ...], tuple[int, ...]], ...]
+_HANDED: dict[int, tuple[Any, str, _Checks]] = {}
+
+
+class _Plan:
+    """How to hand out a kept result: the digest name of each of its dicts, lists and tuples."""
+
+    __slots__ = ("names",)
+
+    def __init__(self, names: dict[int, str | None]) -> None:
+        self.names = names
+
+    @classmethod
+    def make(cls, result: Any) -> _Plan:
+        names: dict[int, str | None] = {}
+        pending = [result]
+        while pending:
+            value = pending.pop()
+            kind = type(value)
+            if id(value) in names:
+                continue
+            if kind is np.ndarray:
+                name = names[id(value)] = _digest_name(value)
+                if name is not None:
+                    _ARRAYS[id(value)] = (value, name)
+            elif kind is dict or kind is list or kind is tuple:
+                names[id(value)] = _digest_name(value)
+                pending.extend(value.values() if kind is dict else value)
+        return cls(names)
+
+    def hand_out(self, result: Any) -> Any:
+        if len(_HANDED) >= LIMIT:
+            _HANDED.clear()
+        return self._rebuild(result, {})[0]
+
+    def _rebuild(self, value: Any, made: dict[int, tuple[Any, _Checks]]) -> tuple[Any, _Checks]:
+        """``value`` with containers of its own, and (container, keys, ids) of each dict and list in it."""
+        kind = type(value)
+        if kind is not dict and kind is not list and kind is not tuple:
+            return value, ()
+        done = made.get(id(value))
+        if done is not None:  # shared in the kept result: shared in the copy too
+            return done
+        state: list[Any] = []
+        if kind is dict:
+            new: Any = {}
+            for k, v in value.items():
+                new[k], inner = self._rebuild(v, made)
+                state.extend(inner)
+            state.append((new, tuple(new), tuple(map(id, new.values()))))
+        else:
+            items = []
+            for v in value:
+                item, inner = self._rebuild(v, made)
+                items.append(item)
+                state.extend(inner)
+            new = items if kind is list else tuple(items)
+            if kind is list:
+                state.append((new, (), tuple(map(id, new))))
+        checks = tuple(state)
+        made[id(value)] = (new, checks)
+        name = self.names.get(id(value))
+        if name is not None:
+            _HANDED[id(new)] = (new, name, checks)
+        return new, checks
+
+
+def _input_name(value: Any) -> str | None:
+    """The digest name of what a builder handed out, when ``value`` is that and holds the same still."""
+    kind = type(value)
+    if kind is np.ndarray:
+        found = _ARRAYS.get(id(value))
+        return found[1] if found is not None and found[0] is value else None
+    if kind is not dict and kind is not list and kind is not tuple:
+        return None
+    handed = _HANDED.get(id(value))
+    if handed is None or handed[0] is not value:
+        return None
+    for container, keys, ids in handed[2]:
+        if type(container) is dict:
+            if tuple(container) != keys or tuple(map(id, container.values())) != ids:
+                return None
+        elif tuple(map(id, container)) != ids:
+            return None
+    return handed[1]
+
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _call_key(call: list[Any], parts: dict[int, tuple[Any, str]]) -> bytes:
+    """:func:`memo_key` of ``[name, args, kwargs, *rest]``, with each argument that has a name (a part of
+    a shared result in ``parts``, or what a builder handed out) named instead of walked. When every
+    argument is named or a plain number or string, the key is made from the names alone, quicker than
+    the codec (a named argument is ``(name,)``: a plain argument is never a tuple, so none is taken for
+    another); its digest is personalised, so it never equals a key :func:`memo_key` makes."""
+    values = (*call[1], *call[2].values())
+    names = [_name_of(value, parts) for value in values]
+    rest = call[3:]
+    if all(n is not None or type(v) in _PLAIN for n, v in zip(names, values, strict=True)) and all(
+        type(v) is str for part in rest for v in (part if type(part) is list else [part])
+    ):
+        marks = [v if n is None else (n,) for n, v in zip(names, values, strict=True)]
+        text = repr((call[0], len(call[1]), tuple(call[2]), marks, rest))
+        return hashlib.blake2b(text.encode(), digest_size=16, person=b"named").digest()
+    marked = [v if n is None else ("\0named", n) for n, v in zip(names, values, strict=True)]
+    count = len(call[1])
+    return memo_key([call[0], marked[:count], dict(zip(call[2], marked[count:], strict=True)), *rest])
+
+
+def _name_of(value: Any, parts: dict[int, tuple[Any, str]]) -> str | None:
+    found = parts.get(id(value))
+    if found is not None and found[0] is value:
+        return found[1]
+    return _input_name(value)
 
 
 class RememberedModule(types.ModuleType):
@@ -191,16 +329,8 @@ class RememberedModule(types.ModuleType):
                 if data is not None:
                     self._parts[id(item)] = (item, hashlib.blake2b(data, digest_size=16).hexdigest())
 
-    def _named(self, value: Any) -> Any:
-        found = self._parts.get(id(value))
-        return value if found is None or found[0] is not value else ("\0a shared result", found[1])
-
     def _key(self, call: list[Any]) -> bytes:
-        if self._parts:
-            args = [self._named(a) for a in call[1]]
-            kwargs = {k: self._named(v) for k, v in call[2].items()}
-            call = [call[0], args, kwargs, *call[3:]]
-        return memo_key(call)
+        return _call_key(call, self._parts)
 
     def _audit(self) -> list[str]:
         with self._lock:
@@ -223,9 +353,10 @@ def audit(module: RememberedModule) -> list[str]:
 
 
 def call_key(reference: types.ModuleType, call: list[Any]) -> bytes:
-    """:func:`memo_key` of ``[name, args, kwargs, ...]``; with a :class:`RememberedModule`, an argument
-    that is one of its shared results (or an item of one) is named instead of walked."""
-    return reference._key(call) if isinstance(reference, RememberedModule) else memo_key(call)
+    """A key of ``[name, args, kwargs, ...]`` (:func:`_call_key`): an argument that is one of the shared
+    results of a :class:`RememberedModule` (or an item of one), or what a ``@remember`` builder handed
+    out and that holds the same still, is named instead of walked."""
+    return reference._key(call) if isinstance(reference, RememberedModule) else _call_key(call, {})
 
 
 def _freeze(value: Any, seen: set[int]) -> int:

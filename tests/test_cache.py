@@ -193,3 +193,19 @@ def test_the_default_folder_is_the_users_cache_folder(
         assert _cache.folder("gradients") == tmp_path / "rnn-grader" / "gradients"
     else:
         assert _cache.folder("gradients") is not None
+
+
+def test_a_read_only_array_is_refused_with_how_to_fix_it_even_when_a_value_is_stored(
+    cache: Path, tmp_path: Path
+) -> None:
+    """A stored value is spot-checked by perturbing the arrays, as computing one would: a read-only array
+    (from ``@remember`` or ``reference``) gets the same clear message either way, never numpy's bare
+    "assignment destination is read-only" from the middle of the spot check."""
+    module = _module(tmp_path / "ref.py", "def f(x, w):\n    return np.sum(np.cos(x) @ w)\n")
+    loss, arrays = _problem(module)
+    numerical_gradients(loss, arrays, key="f", sources=(module,))  # stored
+    assert list(cache.glob("*.npz"))
+    arrays["dw"].flags.writeable = False
+    for key in ("f", None):
+        with pytest.raises(TypeError, match=r"perturbs dw in place, and dw is read-only: pass dw.copy\(\)"):
+            numerical_gradients(loss, arrays, key=key, sources=(module,))

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from grader import memo
 from grader.memo import RememberedModule, ReplyMemo, TextMemo, audit, call_key, memo_key, remember
 
 
@@ -127,7 +128,7 @@ def test_a_frozen_result_keeps_what_was_shared_shared() -> None:
     assert first[2][1:] == [3, "s", None]
 
 
-def test_remember_builds_inputs_once_per_arguments_and_hands_out_copies() -> None:
+def test_remember_builds_inputs_once_per_arguments_and_hands_out_read_only_arrays() -> None:
     built: list[tuple[int, int]] = []
 
     @remember
@@ -136,14 +137,33 @@ def test_remember_builds_inputs_once_per_arguments_and_hands_out_copies() -> Non
         return {"x": np.random.default_rng(seed).standard_normal(size)}
 
     first = inputs(1)
-    first["x"][:] = 0.0  # a check that changes its inputs
+    with pytest.raises(ValueError, match="read-only"):
+        first["x"][:] = 0.0  # a check that would change its inputs in place is stopped at once
+    first["x"] = np.zeros(2)  # its dict is its own: replacing an item changes no other call's
     again = inputs(1)
-    assert not np.all(again["x"] == 0.0)
+    assert not np.all(again["x"] == 0.0) and again is not first
     inputs(1, size=3)
     inputs(2)
     inputs(1, size=3)
     assert built == [(1, 2), (1, 3), (2, 2)]
     assert inputs.__name__ == "inputs"
+
+
+def test_remembered_inputs_holding_other_objects_are_copied_whole_for_each_call() -> None:
+    class Box:
+        def __init__(self) -> None:
+            self.items: list[int] = []
+
+    @remember
+    def boxed() -> tuple[np.ndarray, Box]:
+        return np.ones(2), Box()
+
+    first = boxed()
+    first[0][0] = 7.0  # a copy of its own: writable
+    first[1].items.append(1)
+    second = boxed()
+    assert second[0][0] == 1.0 and second[1].items == []
+    assert call_key(types.ModuleType("plain"), ["f", [second[0]], {}]) == memo_key(["f", [second[0]], {}])
 
 
 def test_arguments_the_codec_carries_as_less_than_they_are_get_no_key() -> None:
@@ -238,17 +258,72 @@ def test_an_audit_that_finds_a_change_forgets_the_names_of_shared_parts() -> Non
     assert remembered.read(cache) == 0.0
 
 
-def test_remembered_inputs_keep_what_was_shared_shared_in_each_copy() -> None:
+def test_remembered_inputs_keep_what_was_shared_shared_in_each_call() -> None:
     @remember
     def tied(seed: int) -> dict[str, Any]:
         w = np.full(2, float(seed))
-        return {"w": w, "also_w": w, "pair": (w, 1)}
+        pair = (w, 1)
+        return {"w": w, "also_w": w, "pair": pair, "again": [pair]}
 
     mine, theirs = tied(1), tied(1)
-    assert mine["w"] is mine["also_w"] is mine["pair"][0]
-    assert mine["w"] is not theirs["w"]
-    mine["w"][0] = -1.0
-    assert theirs["w"][0] == 1.0
+    assert mine["w"] is mine["also_w"] is mine["pair"][0] is theirs["w"]  # the kept array, read-only
+    assert not mine["w"].flags.writeable
+    assert mine["pair"] is mine["again"][0] and mine["again"] is not theirs["again"]
+
+
+def _remembered_inputs() -> Any:
+    @remember
+    def problem(seed: int) -> dict[str, Any]:
+        r = np.random.default_rng(seed)
+        params = {"W": r.standard_normal((2, 2)), "b": r.standard_normal(2)}
+        return {"params": params, "x": [r.standard_normal(2)]}
+
+    return problem
+
+
+def test_what_a_builder_handed_out_is_named_in_a_key_not_walked() -> None:
+    problem = _remembered_inputs()
+    plain = types.ModuleType("plain")
+    one, two = problem(1), problem(1)
+    walked = memo_key(["f", [one["params"], one["x"][0]], {}])
+    named = call_key(plain, ["f", [one["params"], one["x"][0]], {}])
+    assert named and named != walked
+    assert call_key(plain, ["f", [two["params"], two["x"][0]], {}]) == named  # another call, same inputs
+    other = problem(2)
+    assert call_key(plain, ["f", [other["params"], other["x"][0]], {}]) != named
+    copied = {"W": one["params"]["W"].copy(), "b": one["params"]["b"].copy()}  # equal, not handed out
+    assert call_key(plain, ["f", [copied], {}]) == memo_key(["f", [copied], {}])
+
+
+@pytest.mark.parametrize("change", ["replace", "add", "remove", "nested", "list"])
+def test_a_handed_out_container_changed_since_is_walked_again(change: str) -> None:
+    problem = _remembered_inputs()
+    mine = problem(1)
+    before = call_key(types.ModuleType("plain"), ["f", [mine], {}])
+    if change == "replace":
+        mine["params"] = {"W": np.zeros((2, 2)), "b": np.zeros(2)}
+    elif change == "add":
+        mine["y"] = 1
+    elif change == "remove":
+        del mine["x"]
+    elif change == "nested":
+        mine["params"]["W"] = mine["params"]["W"] * 2
+    else:
+        mine["x"].append(np.ones(2))
+    after = call_key(types.ModuleType("plain"), ["f", [mine], {}])
+    assert after == memo_key(["f", [mine], {}]) != before
+
+
+def test_a_reference_given_changed_inputs_computes_with_them() -> None:
+    module = types.ModuleType("reference_sums")
+    module.total = lambda params: float(params["W"].sum() + params["b"].sum())  # type: ignore[attr-defined]
+    remembered = RememberedModule(module)
+    problem = _remembered_inputs()
+    params = problem(1)["params"]
+    first = remembered.total(params)
+    assert first == pytest.approx(float(params["W"].sum() + params["b"].sum()))
+    params["b"] = params["b"] + 1.0
+    assert remembered.total(params) == pytest.approx(first + 2.0)
 
 
 def test_results_are_kept_within_a_budget_of_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -277,3 +352,23 @@ def test_a_text_memo_remembers_short_texts_only() -> None:
     assert [memo("ab"), memo("ab"), memo("abcd"), memo("abcd")] == [2, 2, 4, 4]
     assert seen == ["ab", "abcd", "abcd"]  # the long text is worked on every time
     assert memo.__doc__ == "How long the text is." and memo.cache_info().currsize == 1
+
+
+def test_keys_made_from_names_tell_every_argument_apart() -> None:
+    problem = _remembered_inputs()
+    plain = types.ModuleType("plain")
+    params = problem(1)["params"]
+    name = memo._input_name(params)
+    assert name is not None
+    keys = [
+        call_key(plain, ["f", [params, value], {}]) for value in (1, 1.0, True, "1", None, name, -0.0, 0.0)
+    ]
+    keys += [
+        call_key(plain, ["f", [name, 1], {}]),  # the name as a plain string is not the named argument
+        call_key(plain, ["f", [(name,), 1], {}]),
+        call_key(plain, ["f", [params], {"n": 1}]),  # by keyword, not by position
+        call_key(plain, ["f", [params, 1], {}, ["g"]]),  # stand-ins allowed
+        call_key(plain, ["g", [params, 1], {}]),
+    ]
+    assert len(set(keys)) == len(keys)
+    assert call_key(plain, ["f", [params, 1], {}]) == call_key(plain, ["f", [problem(1)["params"], 1], {}])

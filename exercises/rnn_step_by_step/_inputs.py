@@ -140,6 +140,11 @@ def course_lstm_forward() -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]
     return x, a0, course_lstm_parameters(r, 3, 4, 2)
 
 
+def _writable(parameters: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Parameters of one's own to perturb: what ``@remember`` builders hand out is read-only."""
+    return {name: value.copy() for name, value in parameters.items()}
+
+
 def _numeric(loss: Any, arrays: dict[str, np.ndarray], key: object) -> dict[str, np.ndarray]:
     """Finite differences through the reference, kept on disk (keyed by this module and the reference)."""
     return numerical_gradients(loss, arrays, step=1e-5, key=key, sources=(ref, sys.modules[__name__]))
@@ -148,7 +153,7 @@ def _numeric(loss: Any, arrays: dict[str, np.ndarray], key: object) -> dict[str,
 @cache
 def rnn_cell_gradients(case: Case) -> dict[str, np.ndarray]:
     """Finite-difference gradients of sum(da_next * a_next) through the reference rnn_cell_forward."""
-    p, i = rnn_parameters(case), cell_inputs(case)
+    p, i = _writable(rnn_parameters(case)), cell_inputs(case)
     xt, a_prev = i["xt"].copy(), i["a_prev"].copy()
 
     def loss() -> float:
@@ -161,7 +166,7 @@ def rnn_cell_gradients(case: Case) -> dict[str, np.ndarray]:
 @cache
 def rnn_gradients(case: Case) -> dict[str, np.ndarray]:
     """Finite-difference gradients of sum(da * a) through the reference rnn_forward."""
-    p, i = rnn_parameters(case), seq_inputs(case)
+    p, i = _writable(rnn_parameters(case)), seq_inputs(case)
     x, a0 = i["x"].copy(), i["a0"].copy()
 
     def loss() -> float:
@@ -174,7 +179,7 @@ def rnn_gradients(case: Case) -> dict[str, np.ndarray]:
 @cache
 def lstm_cell_gradients(case: Case) -> dict[str, np.ndarray]:
     """Finite-difference gradients of sum(da_next * a_next) + sum(dc_next * c_next)."""
-    p, i = lstm_parameters(case), cell_inputs(case)
+    p, i = _writable(lstm_parameters(case)), cell_inputs(case)
     xt, a_prev, c_prev = i["xt"].copy(), i["a_prev"].copy(), i["c_prev"].copy()
 
     def loss() -> float:
@@ -189,7 +194,7 @@ def lstm_cell_gradients(case: Case) -> dict[str, np.ndarray]:
 @cache
 def lstm_gradients(case: Case) -> dict[str, np.ndarray]:
     """Finite-difference gradients of sum(da * a) through the reference lstm_forward."""
-    p, i = lstm_parameters(case), seq_inputs(case)
+    p, i = _writable(lstm_parameters(case)), seq_inputs(case)
     x, a0 = i["x"].copy(), i["a0"].copy()
 
     def loss() -> float:
