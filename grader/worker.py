@@ -266,6 +266,7 @@ class ProcessWorker:
         self.status: _Status | None = None
         self.workdir: str | None = None
         self.rfd = self.wfd = -1
+        self._inbox = bytearray()  # bytes read from the worker, not yet asked for
         self.confinement: dict[str, dict[str, Any]] = {}
         self.issues: list[LoadIssue] = []
         self._good: list[Statement] = []
@@ -311,6 +312,8 @@ class ProcessWorker:
             for fd in (down_r, up_w, status_w):
                 os.close(fd)
         self.rfd, self.wfd, self.status = up_r, down_w, _Status(status_r)
+        os.set_blocking(down_w, False)
+        self._inbox = bytearray()
         self.pid = self.status.pid(time.monotonic() + _START_SECONDS)
         try:
             hello = self._recv(time.monotonic() + _START_SECONDS)
@@ -339,6 +342,7 @@ class ProcessWorker:
             if fd >= 0:
                 os.close(fd)
         self.rfd = self.wfd = -1
+        self._inbox = bytearray()
         if self.workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
             self.workdir = None
@@ -450,23 +454,31 @@ class ProcessWorker:
         self._send_bytes(_codec.encode(message), deadline)
 
     def _send_bytes(self, data: bytes, deadline: float) -> None:
+        # The pipe does not block (set at start): a message the pipe has room for, the usual case, is
+        # written without waiting on select first. Each system call lets go of Python's lock, and with
+        # several submissions checked side by side, each let-go hands it to another thread.
         view = memoryview(len(data).to_bytes(_LEN, "big") + data)
         while view:
-            if not select.select([], [self.wfd], [], max(0.0, deadline - time.monotonic()))[1]:
-                raise TimeoutError
-            view = view[os.write(self.wfd, view[: 1 << 16]) :]
+            try:
+                view = view[os.write(self.wfd, view[: 1 << 16]) :]
+            except BlockingIOError:
+                if not select.select([], [self.wfd], [], max(0.0, deadline - time.monotonic()))[1]:
+                    raise TimeoutError from None
 
     def _read(self, n: int, deadline: float) -> bytes:
-        chunks = []
-        while n:
+        """The next ``n`` bytes from the worker. What arrived together is read together (a message's
+        length and body in one read, usually), the rest kept for the next call."""
+        inbox = self._inbox
+        while len(inbox) < n:
             if not select.select([self.rfd], [], [], max(0.0, deadline - time.monotonic()))[0]:
                 raise TimeoutError
-            chunk = os.read(self.rfd, min(n, 1 << 20))
+            chunk = os.read(self.rfd, max(n - len(inbox), 1 << 16))
             if not chunk:
                 raise EOFError
-            chunks.append(chunk)
-            n -= len(chunk)
-        return b"".join(chunks)
+            inbox += chunk
+        data = bytes(inbox[:n])
+        del inbox[:n]
+        return data
 
     def _recv(self, deadline: float) -> Any:
         return _codec.decode(self._recv_bytes(deadline))

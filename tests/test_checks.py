@@ -196,6 +196,12 @@ def test_as_array_accepts_numbers() -> None:
 
 
 def test_relative_error() -> None:
+    rng = np.random.default_rng(3)
+    for shape in [(), (1,), (4, 5), (3, 2, 6)]:
+        got, want = rng.standard_normal(shape), rng.standard_normal(shape)
+        norms = np.linalg.norm(got - want) / (np.linalg.norm(got) + np.linalg.norm(want))
+        assert relative_error(got, want) == pytest.approx(float(norms), rel=1e-12)
+    assert np.isnan(relative_error(np.array([np.nan, 1.0]), np.ones(2)))
     assert relative_error(np.zeros(3), np.zeros(3)) == 0.0
     assert relative_error(A, A) == 0.0
     assert relative_error(np.array([1.0]), np.array([3.0])) == pytest.approx(0.5)

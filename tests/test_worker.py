@@ -26,7 +26,7 @@ from grader.errors import (
     WorkerError,
 )
 from grader.notebook import Statement
-from grader.worker import Limits, LoadIssue, MethodRef, ObjectRef, ProcessWorker, hidden_folders
+from grader.worker import _LEN, Limits, LoadIssue, MethodRef, ObjectRef, ProcessWorker, hidden_folders
 
 LIMITS = Limits(call_seconds=1, statement_seconds=1)
 
@@ -797,3 +797,61 @@ def test_a_forged_answer_to_loading_costs_only_that_submission(
     w.load()  # no error escapes: loading starts again one statement at a time
     with contextlib.suppress(StudentFailure):  # a channel the student wrote to may be out of step
         w.call("f", [])
+
+
+def test_the_channel_reads_what_arrives_together_and_keeps_the_rest_in_order() -> None:
+    """Messages are read as they arrive, several at once when the worker wrote them together (a length
+    and its body, usually): whatever was read past the message asked for is the start of the next."""
+    w = ProcessWorker([], limits=LIMITS)
+    w.rfd, peer = os.pipe()
+    try:
+        frames = [b"first", b"", b"x" * 70_000, b"last"]
+        blob = b"".join(len(f).to_bytes(_LEN, "big") + f for f in frames)
+
+        def write() -> None:  # in pieces that cut across the frames, more than the pipe holds
+            view = memoryview(blob)
+            while view:
+                view = view[os.write(peer, view[:5_000]) :]
+
+        writer = threading.Thread(target=write)
+        writer.start()
+        got = [w._recv_bytes(time.monotonic() + 5) for _ in frames]
+        writer.join()
+        assert got == frames
+        os.close(peer)
+        peer = -1
+        with pytest.raises(EOFError):
+            w._recv_bytes(time.monotonic() + 5)
+    finally:
+        os.close(w.rfd)
+        w.rfd = -1
+        if peer >= 0:
+            os.close(peer)
+
+
+def test_a_message_larger_than_the_pipe_waits_for_room_and_for_no_longer_than_its_deadline() -> None:
+    w = ProcessWorker([], limits=LIMITS)
+    peer, w.wfd = os.pipe()
+    os.set_blocking(w.wfd, False)  # as a started worker's pipe is
+    try:
+        data = bytes(range(256)) * 1_000  # 256 kB: several pipes full
+        received = bytearray()
+
+        def read() -> None:
+            while len(received) < _LEN + len(data):
+                time.sleep(0.001)
+                received.extend(os.read(peer, 1 << 14))
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        w._send_bytes(data, time.monotonic() + 10)
+        reader.join()
+        assert bytes(received) == len(data).to_bytes(_LEN, "big") + data
+        started = time.monotonic()
+        with pytest.raises(TimeoutError):  # nobody reads: it gives up at its deadline
+            w._send_bytes(data, time.monotonic() + 0.2)
+        assert time.monotonic() - started < 5
+    finally:
+        os.close(peer)
+        os.close(w.wfd)
+        w.wfd = -1
