@@ -24,8 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from .errors import NotebookError
 from .memo import TextMemo
 
@@ -139,7 +137,7 @@ def read_notebook(path: str | Path) -> Source:
 
 
 def load_notebook(path: str | Path) -> Any:
-    """Read ``path`` as an nbformat 4 notebook (nbformat 3 is upgraded)."""
+    """Read ``path`` as an nbformat 4 notebook: its JSON, as dicts (an older format upgraded by nbformat)."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -175,6 +173,10 @@ def load_notebook(path: str | Path) -> Any:
         raise NotebookError(f"{path.name} is JSON but not a Jupyter notebook (no 'nbformat' and 'cells')")
     del raw, text
     _drop_outputs(data)
+    if data["nbformat"] == 4 and isinstance(data.get("cells"), list):
+        return _current(data, path.name)
+    import nbformat  # an older format, upgraded: only then is nbformat (and its schemas) imported
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -182,6 +184,17 @@ def load_notebook(path: str | Path) -> Any:
             return nbformat.convert(reader.to_notebook(data), 4)  # type: ignore[no-untyped-call]
     except Exception as exc:  # nbformat raises many kinds for malformed notebooks
         raise NotebookError(f"{path.name} is not a notebook nbformat can read: {exc}") from exc
+
+
+def _current(data: dict[str, Any], name: str) -> dict[str, Any]:
+    """A notebook of the current format (4) as its JSON gives it: nbformat's reader would only wrap its
+    dicts for attribute access and join sources given as lists of lines, which :func:`_text` does."""
+    for index, cell in enumerate(data["cells"], start=1):
+        if not isinstance(cell, dict):
+            raise NotebookError(f"{name} is not a notebook nbformat can read: cell {index} is not an object")
+    if not isinstance(data.get("metadata", {}), dict):
+        raise NotebookError(f"{name} is not a notebook nbformat can read: its metadata is not an object")
+    return data
 
 
 def _text(source: Any) -> str:

@@ -28,8 +28,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from .assignments import Assignment
 from .errors import UsageError
 
@@ -54,6 +52,8 @@ def write_release(assignment: Assignment, path: Path | None = None) -> Path:
 
 def render(assignment: Assignment) -> str:
     """The notebook's file contents (nbformat 4.5 JSON, deterministic)."""
+    import nbformat  # here: grading a notebook does not need it
+
     writes: Any = nbformat.writes  # untyped library
     return str(writes(build(assignment))) + "\n"
 
@@ -75,6 +75,8 @@ def build(assignment: Assignment) -> Any:
             hint="every exercise needs a top-level function or class of its name in the reference",
         )
     instructions = getattr(module, "INSTRUCTIONS", {}) or {}
+    import nbformat  # here: grading a notebook does not need it
+
     v4: Any = nbformat.v4  # untyped library
     cells = [v4.new_markdown_cell(_introduction(assignment), id="introduction")]
     cells.append(v4.new_code_cell(_setup(assignment, tree, definitions), id="setup"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import json
 import os
+import subprocess
+import sys
 import textwrap
 import tracemalloc
 from pathlib import Path
@@ -226,6 +228,22 @@ def test_nbformat_3_worksheets(tmp_path: Path) -> None:
     assert kept(read_notebook(path)) == [(2, 1, "import numpy as np"), (2, 2, DEF_F)]
 
 
+def test_only_an_older_format_needs_nbformat_imported(tmp_path: Path) -> None:
+    """nbformat's reader adds nothing to a current (4) notebook's JSON; importing it (and the schema
+    libraries it loads) took a fifth of grading one notebook from the command line."""
+    current, old = tmp_path / "v4.ipynb", tmp_path / "v3.ipynb"
+    current.write_text(json.dumps(raw_v4(5, True, DEF_F)))
+    old.write_text(json.dumps({"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": []}))
+    script = (
+        "import sys\nfrom grader.notebook import read_notebook\n"
+        "for path in sys.argv[1:]:\n    read_notebook(path)\n    print('nbformat' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(current), str(old)], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["False", "True"]
+
+
 BAD_FILES = {
     "not JSON": (b"{not json", "bad.ipynb is not valid JSON (line 1, column 2"),
     "truncated": (b'{"cells": [1,', "bad.ipynb is not valid JSON"),
@@ -233,6 +251,14 @@ BAD_FILES = {
     "JSON list": (b"[1, 2]", "bad.ipynb is JSON but not a Jupyter notebook"),
     "cells not a list": (b'{"nbformat": 4, "cells": {}}', "bad.ipynb is JSON but not a Jupyter notebook"),
     "nbformat 5": (b'{"nbformat": 5, "nbformat_minor": 0, "metadata": {}, "cells": []}', "nbformat can read"),
+    "a cell not an object": (
+        b'{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "code"}, "x"]}',
+        "bad.ipynb is not a notebook nbformat can read: cell 2 is not an object",
+    ),
+    "metadata not an object": (
+        b'{"nbformat": 4, "nbformat_minor": 5, "metadata": [], "cells": []}',
+        "bad.ipynb is not a notebook nbformat can read: its metadata is not an object",
+    ),
     "latin-1": (b'{"a": "caf\xe9"}', "bad.ipynb is not UTF-8 text (bad byte at position 10)"),
     "empty": (b"", "bad.ipynb is empty"),
     "blank": (b" \n\n", "bad.ipynb is empty"),
@@ -323,6 +349,6 @@ def test_a_50_mb_notebook_of_images_is_read_without_holding_its_outputs(tmp_path
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert all(cell.outputs == [] for cell in nb_read.cells)
+    assert all(cell["outputs"] == [] for cell in nb_read["cells"])
     assert peak < 4 * size  # the raw bytes, their text and the parsed JSON, briefly; never more
     assert len(extract(nb_read).statements) == 13
