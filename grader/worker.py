@@ -472,7 +472,8 @@ class ProcessWorker:
         while len(inbox) < n:
             if not select.select([self.rfd], [], [], max(0.0, deadline - time.monotonic()))[0]:
                 raise TimeoutError
-            chunk = os.read(self.rfd, max(n - len(inbox), 1 << 16))
+            # what is there, up to what is missing (at least 64 kB, at most 1 MB: os.read allocates that)
+            chunk = os.read(self.rfd, min(max(n - len(inbox), 1 << 16), 1 << 20))
             if not chunk:
                 raise EOFError
             inbox += chunk
