@@ -145,26 +145,33 @@ def _is_array(obj: Any) -> bool:
 def digest(
     namespace: dict[str, Any], workdir: str, modules: list[types.ModuleType] | None = None
 ) -> bytes | None:
-    """The digest of what student code can see; ``None`` when the globals hold too much to digest.
-    ``modules``: what :func:`reached` gave when the copy was made (a module added to the globals since
-    changes them; one added to a module changes that module's attributes)."""
-    others = _others()
+    """The digest of what student code can see; ``None`` when the globals hold too much to digest, or
+    when something cannot be digested at all (an object that raises when looked at, folders nested
+    deeper than Python recurses): never an error. ``modules``: what :func:`reached` gave when the copy
+    was made (a module added to the globals since changes them; one added to a module changes that
+    module's attributes)."""
+    try:
+        return _digest(namespace, workdir, modules)
+    except Exception:  # _TooLarge, RecursionError, whatever a student's object raises
+        return None
+
+
+def _digest(namespace: dict[str, Any], workdir: str, modules: list[types.ModuleType] | None) -> bytes | None:
+    tasks = _tasks()
+    others = _others(tasks)
     if others is None:
         return None
     h = hashlib.blake2b(digest_size=16)
     walk = _Walk(h)
-    try:
-        for name, value in sorted(namespace.items(), key=lambda item: str(item[0])):  # order: not state
-            if name not in _SKIPPED:
-                walk.parts.append(name)
-                walk.value(value)
-    except (_TooLarge, RecursionError):
-        return None
+    for name, value in sorted(namespace.items(), key=lambda item: str(item[0])):  # order: not state
+        if name not in _SKIPPED:
+            walk.parts.append(name)
+            walk.value(value)
     modules = reached(namespace) if modules is None else modules
     attributes = [module.__dict__ for module in modules]
     identities = tuple(chain.from_iterable(map(id, a.values()) for a in attributes))
     walk.parts += (hash(tuple(sys.modules)), [hash(tuple(a)) for a in attributes], hash(identities), others)
-    walk.parts += _process(workdir)
+    walk.parts += _process(workdir, len(tasks))
     h.update(repr(walk.parts).encode("utf-8", "surrogatepass"))
     return h.digest()
 
@@ -182,7 +189,7 @@ def reached(namespace: dict[str, Any]) -> list[types.ModuleType]:
     return [m for m in found.values() if type(getattr(m, "__dict__", None)) is dict]
 
 
-def _process(workdir: str) -> list[Any]:
+def _process(workdir: str, threads: int) -> list[Any]:
     """The process-wide state a student's code may change, as plain values."""
     state: list[Any] = [
         os.getcwd(),
@@ -195,7 +202,7 @@ def _process(workdir: str) -> list[Any]:
         sys.getswitchinterval(),
         [id(f) for f in warnings.filters],
         hash(tuple([id(_GETSIGNAL(s)) for s in _SIGNALS])),
-        len(_tasks()),  # threads
+        threads,
         [signal.getitimer(t) for t in (signal.ITIMER_REAL, signal.ITIMER_VIRTUAL, signal.ITIMER_PROF)],
         _files(workdir),
     ]
@@ -212,7 +219,7 @@ def _process(workdir: str) -> list[Any]:
     return state
 
 
-def _others() -> list[str] | None:
+def _others(tasks: list[str]) -> list[str] | None:
     """The other processes of the worker's PID namespace (each descends from the loaded worker, PID 1,
     and an orphan comes back to it): the loaded worker's children but this one, and this one's own.
     None outside such a namespace, where a leftover process could not be told apart: never clean."""
@@ -220,7 +227,7 @@ def _others() -> list[str] | None:
         return None
     me = str(os.getpid())
     found = []
-    for path in ["/proc/1/task/1/children", *(f"/proc/self/task/{t}/children" for t in _tasks())]:
+    for path in ["/proc/1/task/1/children", *(f"/proc/self/task/{t}/children" for t in tasks)]:
         try:
             with open(path) as handle:
                 found += [p for p in handle.read().split() if p != me]

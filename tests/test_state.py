@@ -8,10 +8,12 @@ the digest in a real worker, where copies are kept or replaced by it.
 from __future__ import annotations
 
 import builtins
+import inspect
 import os
 import signal
 import sys
 import threading
+import time
 import types
 import warnings
 from collections.abc import Callable
@@ -30,7 +32,7 @@ np.random.get_state()  # numpy imports its random module on first use, and an im
 
 @pytest.fixture(autouse=True)
 def in_a_pid_namespace(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_state, "_others", lambda: [])
+    monkeypatch.setattr(_state, "_others", lambda tasks: [])
 
 
 def make_namespace() -> dict[str, Any]:
@@ -79,13 +81,17 @@ def _patch(target: Any, name: str, value: Any) -> Undo:
 
 
 def _thread() -> Undo:
+    before = len(os.listdir("/proc/self/task"))
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
 
     def undo() -> None:
         stop.set()
-        thread.join()
+        thread.join()  # Python's side of the thread is done; the system's may take a moment more
+        deadline = time.monotonic() + 5
+        while len(os.listdir("/proc/self/task")) > before and time.monotonic() < deadline:
+            time.sleep(0.001)
 
     return undo
 
@@ -230,14 +236,14 @@ def test_globals_too_large_to_digest_quickly_give_no_digest(tmp_path: Path) -> N
 
 
 def test_outside_a_pid_namespace_there_is_no_digest(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(_state, "_others", lambda: None)
+    monkeypatch.setattr(_state, "_others", lambda tasks: None)
     assert _state.digest(make_namespace(), str(tmp_path)) is None
 
 
 def test_a_leftover_process_changes_the_digest(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     namespace = make_namespace()
     first = _state.digest(namespace, str(tmp_path))
-    monkeypatch.setattr(_state, "_others", lambda: ["7"])
+    monkeypatch.setattr(_state, "_others", lambda tasks: ["7"])
     assert _state.digest(namespace, str(tmp_path)) != first
 
 
@@ -247,3 +253,29 @@ def test_the_random_module_state_is_digested(namespace: dict[str, Any], tmp_path
     first = _state.digest(namespace, str(tmp_path))
     random.random()
     assert _state.digest(namespace, str(tmp_path)) != first
+
+
+class _Hostile:
+    """An object whose attributes cannot be looked at: its ``__dict__`` raises."""
+
+    @property
+    def __dict__(self) -> dict[str, Any]:  # type: ignore[override]
+        raise RuntimeError("no looking")
+
+
+def test_what_cannot_be_digested_gives_no_digest_instead_of_an_error(tmp_path: Path) -> None:
+    """A copy digests itself as it is made, outside any error handling of a request: a student's object
+    that raises when looked at, or folders nested deeper than Python recurses, must not end the copy."""
+    assert _state.digest({"obj": _Hostile()}, str(tmp_path)) is None
+    deep = tmp_path
+    for _ in range(300):
+        deep = deep / "d"
+        deep.mkdir()
+    namespace = make_namespace()
+    assert _state.digest(namespace, str(tmp_path)) is not None
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack()) + 200)  # fewer levels than the folders have
+    try:
+        assert _state.digest(namespace, str(tmp_path)) is None
+    finally:
+        sys.setrecursionlimit(limit)
