@@ -28,6 +28,9 @@ Requests (dicts) and their answers:
 - ``{"op": "clean"}``: asked of a copy that served an exercise, ``{"ok": True}`` when what student code
   can see of the process is still as it was when the copy was made (:mod:`_state`): the copy may then
   serve the next exercise. It forgets the objects the last exercise constructed first.
+- ``call`` with ``"if_clean": true``: the ``clean`` question and the call in one request, for the first
+  call of the next exercise: ``{"unclean": True}``, the call not made, when the answer is no (always in
+  the loaded worker, which is no copy).
 - ``{"op": "sync", "token"}``: answers ``{"ok": token}``; after a copy ended by itself, it shows that
   this process answers in step.
 """
@@ -204,6 +207,8 @@ class Worker:
                 failures.append(answer.get("exc"))
             return {"ok": failures}
         if op == "call":
+            if req.get("if_clean") and not (self.copy and self.clean()):
+                return {"unclean": True}
             target = req.get("target")
             return self.call(
                 str(req["name"]),
@@ -219,13 +224,7 @@ class Worker:
         if op == "end":
             os._exit(0)
         if op == "clean":
-            self.objects.clear()  # the last exercise's objects (their __del__ runs before the digest)
-            try:
-                now = _state.digest(self.ns, self.workdir, self.modules)
-                same = self.copy and bool(self.loaded) and now == self.loaded
-            except Exception:  # a process too broken to digest is not as it was
-                same = False
-            return {"ok": same}
+            return {"ok": self.clean()}
         if op == "sync":
             return {"ok": req.get("token")}
         if op == "names":
@@ -237,6 +236,16 @@ class Worker:
                 )
             }
         return {"exc": {"type": "ProtocolError", "message": f"unknown request {op!r}", "frames": []}}
+
+    def clean(self) -> bool:
+        """Whether this is a copy that may serve the next exercise (``clean``); it forgets the objects
+        the last exercise constructed first (their ``__del__`` runs before the digest)."""
+        self.objects.clear()
+        try:
+            now = _state.digest(self.ns, self.workdir, self.modules)
+            return self.copy and bool(self.loaded) and now == self.loaded
+        except Exception:  # a process too broken to digest is not as it was
+            return False
 
     def attribute(self, op: str, target: Any, name: str, value: Any) -> dict[str, Any]:
         """Read (``get``) or set (``set``) an attribute of a constructed object."""

@@ -243,6 +243,11 @@ def share_cores(processes: int) -> None:
     _RUNNING = threading.BoundedSemaphore(max(2, _PER_CORE * (os.cpu_count() or 1) // max(1, processes)))
 
 
+class _Unclean(Exception):
+    """The copy asked to go on serving with the next scope's first call (``if_clean``) was not as
+    loaded: the call was not made."""
+
+
 class ProcessWorker:
     """A worker process holding one submission's code. Use as a context manager.
 
@@ -280,6 +285,7 @@ class ProcessWorker:
         # names whose reference results the current copy was given (the stand-ins of its calls): a copy
         # never goes on to serve the exercise of one of them
         self._shown: set[str] = set()
+        self._made = False  # the current scope's calls constructed objects (kept by the worker)
         self._generation = 0  # changes whenever objects constructed earlier stop existing
         self._interrupted = False
 
@@ -328,7 +334,7 @@ class ProcessWorker:
 
     def _kill(self) -> int | None:
         """Kill the worker and everything it started; return its exit code when known."""
-        code, self._scope, self._adopted = None, None, False
+        code, self._scope, self._adopted, self._made = None, None, False, False
         self._generation += 1
         if self.pid:
             for kill in (os.killpg, os.kill):
@@ -499,6 +505,8 @@ class ProcessWorker:
     def _request_now(
         self, message: dict[str, Any], seconds: float, resolve: Resolver | None, *, what: str
     ) -> Any:
+        """Send ``message``, answer its stand-in requests, and return its reply as a CallResult (or raise
+        the StudentFailure it stands for; ``_Unclean`` for a refused ``if_clean`` call)."""
         deadline = time.monotonic() + seconds
         try:
             self._send(message, deadline)
@@ -515,7 +523,7 @@ class ProcessWorker:
                 if not isinstance(reply, dict):
                     raise _codec.CodecError("malformed reply")
                 if "callback" not in reply:
-                    return self._answer(reply, what)
+                    return self._answer(reply, what, folded=bool(message.get("if_clean")))
                 answer, function = self._callback(reply, resolve)
                 encoded = _codec.encode(answer)
                 if function is not None and key:
@@ -531,12 +539,15 @@ class ProcessWorker:
             self._kill()
             raise BadReturn(f"{what} sent back something unreadable: {exc}") from None
 
-    def _answer(self, reply: dict[str, Any], what: str) -> Any:
+    def _answer(self, reply: dict[str, Any], what: str, *, folded: bool = False) -> Any:
+        if folded and reply == {"unclean": True}:
+            raise _Unclean
         if "resumed" in reply:  # the copy serving a scope ended; the loaded worker answers again
             ended_copy, self._scope = self._scope is not None, None
             code = reply["resumed"]
             if ended_copy:
-                self._settle()
+                if self._settle(folded):
+                    raise _Unclean
                 reason = _exit_reason(os.waitstatus_to_exitcode(code) if isinstance(code, int) else None)
                 raise StudentCrashed(f"{what} crashed the worker process{reason}")
             return CallResult(None, "")
@@ -557,26 +568,35 @@ class ProcessWorker:
             )
         out = str(reply.get("out") or "")
         if "object" in reply:
+            self._made = True
             return CallResult(ObjectRef(int(reply["object"]), str(reply.get("type")), self._generation), out)
         if "method" in reply:
             return CallResult(MethodRef(str(reply["method"])), out)
         return CallResult(reply.get("ok"), out)
 
-    def _settle(self) -> None:
+    def _settle(self, folded: bool = False) -> bool:
         """The copy serving a scope ended by itself: make sure the loaded worker, which answers again,
         is in step. A copy that ended between two requests leaves the next one to the loaded worker,
         which runs it and answers it after the grading process took ``resumed`` for its answer. So a
         request with a fresh token must be answered first; anything else before it (or a copy that
-        only claimed to have ended) and the worker is stopped, to be started afresh when needed."""
+        only claimed to have ended) and the worker is stopped, to be started afresh when needed.
+
+        After a ``folded`` request (``if_clean``), the loaded worker's refusal of it may come first: the
+        copy ended before that request, which was not made. Returns whether that was so."""
         token = secrets.token_hex(8)
         deadline = time.monotonic() + self.limits.call_seconds
+        refused = False
         try:
             self._send({"op": "sync", "token": token}, deadline)
-            in_step = self._recv(deadline) == {"ok": token}
+            reply = self._recv(deadline)
+            if folded and reply == {"unclean": True}:
+                refused, reply = True, self._recv(deadline)
+            in_step = reply == {"ok": token}
         except (TimeoutError, EOFError, OSError, _codec.CodecError):
             in_step = False
         if not in_step:
             self._kill()
+        return refused
 
     @staticmethod
     def _callback(
@@ -617,10 +637,7 @@ class ProcessWorker:
         another scope.
         """
         self._ensure()
-        if scope != self._scope:
-            self._enter(scope)
-        if self._scope is not None:
-            self._shown.update(standins)
+        folded = scope != self._scope and self._enter(scope, fold=True)
         request = {
             "op": "call",
             "name": name,
@@ -629,6 +646,19 @@ class ProcessWorker:
             "standins": list(standins),
             "target": self._handle(target),
         }
+        try:
+            return self._call(request, resolve, folded=folded)
+        except _Unclean:  # the copy kept was not as loaded after all: a fresh one makes the call
+            if self._scope is not None:  # (it is still there)
+                self._scope = None
+                self._request({"op": "end"}, self.limits.call_seconds, None, what="the worker")
+            self._enter(scope)
+            return self._call(request, resolve, folded=False)
+
+    def _call(self, request: dict[str, Any], resolve: Resolver | None, *, folded: bool) -> CallResult:
+        standins = request["standins"]
+        if self._scope is not None:
+            self._shown.update(standins)
         allowed = set(standins)
 
         def guarded(callee: str) -> Callable[..., Any]:
@@ -637,7 +667,10 @@ class ProcessWorker:
                 raise NameError(f"{callee} is not available during this call")
             return resolve(callee)
 
-        result: CallResult = self._request(request, self.limits.call_seconds, guarded, what=f"{name}()")
+        message = {**request, "if_clean": True} if folded else request
+        result: CallResult = self._request(
+            message, self.limits.call_seconds, guarded, what=f"{request['name']}()"
+        )
         return result
 
     def _handle(self, target: ObjectRef | None) -> int | None:
@@ -666,16 +699,27 @@ class ProcessWorker:
         request = {"op": "set", "target": self._handle(target), "name": name, "value": value}
         self._request(request, self.limits.call_seconds, None, what=f"setting .{name}")
 
-    def _enter(self, scope: str | None) -> None:
+    def _enter(self, scope: str | None, *, fold: bool = False) -> bool:
+        """Serve ``scope`` from now on. The copy serving the current scope goes on to serve it when no
+        call it served had ``scope``'s reference as a stand-in and it is still as loaded (see
+        :meth:`_keeps`). With ``fold``, that last question is left to the next request (``if_clean``),
+        which saves a round trip; True when it is. Not when the scope's calls constructed objects: the
+        copy forgets them first, which runs their ``__del__``, and a failure there must not be taken
+        for the next call's."""
         what = "the worker"
         self._generation += 1
+        made, self._made = self._made, False
         if self._adopted:  # the loaded worker ran another scope's calls: a fresh one takes over
             self._kill()
             self._ensure()
         if self._scope is not None:
-            if scope is not None and self._keeps(scope):
-                self._scope = scope
-                return
+            if scope is not None and scope not in self._shown:
+                if fold and not made:
+                    self._scope = scope
+                    return True
+                if self._keeps():
+                    self._scope = scope
+                    return False
             if self._scope is not None:  # (a copy found gone has already been dealt with)
                 self._scope = None
                 self._request({"op": "end"}, self.limits.call_seconds, None, what=what)
@@ -687,14 +731,12 @@ class ProcessWorker:
                 self._request({"op": "fork"}, self.limits.call_seconds, None, what=what)
                 self._shown = set()
             self._scope = scope
+        return False
 
-    def _keeps(self, scope: str) -> bool:
-        """Whether the copy serving the current scope may serve ``scope`` next, as a fresh copy would:
-        no call it served had ``scope``'s reference as a stand-in, and what student code can see of the
-        process is still as loaded (the copy's answer to ``clean``, see ``_state``). A copy that ended
-        meanwhile is no copy to keep."""
-        if scope in self._shown:
-            return False
+    def _keeps(self) -> bool:
+        """Whether the copy serving the current scope is still as loaded: what student code can see of
+        the process (the copy's answer to ``clean``, see ``_state``). A copy that ended meanwhile is no
+        copy to keep."""
         try:
             reply: CallResult = self._request(
                 {"op": "clean"}, self.limits.call_seconds, None, what="the copy of the worker"

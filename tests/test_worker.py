@@ -435,6 +435,58 @@ def test_a_copy_whose_calls_changed_nothing_serves_the_next_scope(make: Callable
     assert w.call("keep", [1], scope="three").value == 1  # ... as loaded
 
 
+def test_whether_the_copy_is_kept_is_asked_with_the_next_scopes_first_call(
+    make: Callable[..., ProcessWorker], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = make(QUIET)
+    w.load()
+    sent: list[dict[str, object]] = []
+    request = w._request_now
+
+    def recording(message: dict[str, object], *args: object, **kwargs: object) -> object:
+        sent.append(message)
+        return request(message, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(w, "_request_now", recording)
+    pid = w.call("me", [], scope="one").value
+    assert w.call("me", [], scope="two").value == pid
+    assert w.call("keep", [1], scope="two").value == 1
+    assert w.call("me", [], scope="three").value != pid  # refused: a fresh copy made the call
+    ops = [(m.get("op"), m.get("name"), bool(m.get("if_clean"))) for m in sent]
+    assert ops == [
+        ("fork", None, False),
+        ("call", "me", False),
+        ("call", "me", True),  # no round trip of its own to ask
+        ("call", "keep", False),
+        ("call", "me", True),
+        ("end", None, False),
+        ("fork", None, False),
+        ("call", "me", False),
+    ]
+
+
+def test_a_copy_that_ends_before_the_next_scopes_first_call_leaves_it_to_a_fresh_copy(
+    make: Callable[..., ProcessWorker],
+) -> None:
+    w = make(QUIET)
+    loaded = w.call("me", []).value
+    assert w.call("die_later", [], scope="one").value == 1
+    time.sleep(1.0)  # the copy ends on its own; the loaded worker reads the call meant for the copy
+    served = w.call("me", [], scope="two").value  # not taken for a crash of this call ...
+    assert served != loaded  # ... and not made by the loaded worker
+    assert w.call("echo", [3], scope="two").value == 3  # in step
+
+
+def test_a_copy_that_constructed_objects_is_asked_on_its_own_whether_it_is_kept(
+    make: Callable[..., ProcessWorker],
+) -> None:
+    """Forgetting an object runs its ``__del__``: when that ends the copy, it is not the next call's
+    crash."""
+    w = make([*QUIET, (8, 1, "class Doomed:\n    def __del__(self):\n        os._exit(3)")])
+    w.call("Doomed", [], scope="one")
+    assert w.call("echo", [1], scope="two").value == 1
+
+
 @pytest.mark.parametrize("detached", [False, True])
 def test_a_copy_that_left_a_process_running_is_not_kept(
     make: Callable[..., ProcessWorker], detached: bool
