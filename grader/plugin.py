@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import itertools
 import threading
 import time
 import zlib
@@ -37,7 +38,7 @@ from .diagnosis import Call, Diagnoser
 from .errors import StudentFailure, StudentRaised, StudentTimeout
 from .memo import call_key
 from .result import Visibility
-from .worker import CallResult, MethodRef, ObjectRef, Worker
+from .worker import CallResult, MethodRef, ObjectRef, Worker, at_once
 
 
 @dataclass
@@ -314,36 +315,52 @@ class GradingPlugin:
     def each(
         self, count: int, task: Callable[[int], Any], workers: Sequence[Worker] | None = None
     ) -> list[Any]:
-        """``[task(i) for i in range(count)]``, run side by side: ``task(0)`` in this thread, the others
-        in threads of their own (kept for the next calls); ``task(i)`` serves submission ``i``. The first
-        error is raised once every task has ended. On Ctrl-C, ``workers`` (by default the sessions')
-        are stopped, so the other tasks end soon."""
-        if count > 1 and (self._crew is None or self._crew.size < count - 1):
+        """``[task(i) for i in range(count)]``, run side by side in as many lanes as this process's
+        workers may answer at once (:func:`~grader.worker.at_once`): this thread and threads of their own
+        (kept for the next calls). Each lane takes the next task no lane has taken, so a slow one holds
+        up only its own lane; ``task(i)`` serves submission ``i``. More threads than that would only
+        wait for a turn, and hand Python's lock to one another while they wait. The first error is
+        raised once every task has ended. On Ctrl-C, ``workers`` (by default the sessions') are
+        stopped and no task starts, so the others end soon."""
+        lanes = max(1, min(count, at_once()))
+        if lanes > 1 and (self._crew is None or self._crew.size < lanes - 1):
             self.close()
-            self._crew = _Crew(count - 1)
-        crew = self._crew
-        for index in range(1, count):
-            assert crew is not None
-            crew.give(index - 1, index, functools.partial(self._serving, task=task))
+            self._crew = _Crew(lanes - 1)
         results: list[tuple[bool, Any]] = [(True, None)] * count
-        waiting = count - 1
-        try:
-            if count:
+        taken = itertools.count()  # (next() on it is atomic)
+        stopped: list[bool] = []
+
+        def lane(_: int) -> None:
+            while not stopped and (index := next(taken)) < count:
                 try:
-                    results[0] = (True, task(0))
+                    results[index] = (True, self._serving(index, task=task))
                 except Exception as exc:
-                    results[0] = (False, exc)
+                    results[index] = (False, exc)
+
+        crew = self._crew
+        waiting = lanes - 1
+        for slot in range(waiting):
+            assert crew is not None
+            crew.give(slot, slot, lane)
+        lost: list[BaseException] = []  # what ended a lane (it is not an Exception: no task caught it)
+        try:
+            lane(0)
             while waiting:
                 assert crew is not None
-                index, outcome = crew.done.get()
-                results[index], waiting = outcome, waiting - 1
-        except BaseException:  # Ctrl-C: stop the workers, let the other tasks end, then stop too
+                _, (ok, value) = crew.done.get()
+                waiting -= 1
+                if not ok:
+                    lost.append(value)
+        except BaseException:  # Ctrl-C: stop the workers, let the tasks under way end, then stop too
+            stopped.append(True)
             for worker in [s.worker for s in self.sessions] if workers is None else workers:
                 worker.interrupt()
             while waiting and crew is not None:
                 crew.done.get()
                 waiting -= 1
             raise
+        if lost:
+            raise lost[0]
         for ok, value in results:
             if not ok:
                 raise value

@@ -233,14 +233,21 @@ class _Status:
 # (started when it may run) allows for. With two per core, threads queued for a turn while a tenth of
 # the cores idled (-j 2 on two cores).
 _PER_CORE = 3
-_RUNNING = threading.BoundedSemaphore(_PER_CORE * max(1, os.cpu_count() or 1))
+_AT_ONCE = _PER_CORE * max(1, os.cpu_count() or 1)
+_RUNNING = threading.BoundedSemaphore(_AT_ONCE)
 
 
 def share_cores(processes: int) -> None:
     """This process is one of ``processes`` grading side by side: its workers answer at once only as
     many as its share of the cores allows (three per core, at least two)."""
-    global _RUNNING
-    _RUNNING = threading.BoundedSemaphore(max(2, _PER_CORE * (os.cpu_count() or 1) // max(1, processes)))
+    global _AT_ONCE, _RUNNING
+    _AT_ONCE = max(2, _PER_CORE * (os.cpu_count() or 1) // max(1, processes))
+    _RUNNING = threading.BoundedSemaphore(_AT_ONCE)
+
+
+def at_once() -> int:
+    """How many requests this process's workers may be answering at once (see :func:`share_cores`)."""
+    return _AT_ONCE
 
 
 class _Unclean(Exception):

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from grader import assignments
+from grader import plugin as plugin_module
 from grader.errors import StudentRaised
 from grader.grading import grade_stream
 from grader.plugin import CheckOutcome, GradingPlugin, GradingSession
@@ -219,7 +220,10 @@ def test_side_by_side_each_submission_keeps_its_own_details_hints_and_output(tmp
     assert right.output["f"] == ["right 1.0\n", "right 2.0\n", "right 3.0\n"]  # not the hidden check's
 
 
-def test_each_runs_the_submissions_side_by_side_each_thread_with_its_own_session() -> None:
+def test_each_runs_the_submissions_side_by_side_each_thread_with_its_own_session(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(plugin_module, "at_once", lambda: 3)
     sessions = [GradingSession(CountingWorker(), ModuleType("reference")) for _ in range(3)]
     plugin = GradingPlugin(*sessions)
     together = threading.Barrier(3, timeout=20)  # passed only when all three run at once
@@ -232,6 +236,67 @@ def test_each_runs_the_submissions_side_by_side_each_thread_with_its_own_session
     try:
         assert plugin.each(3, task) == [0, 10, 20]
         assert plugin.session is sessions[0]  # the calling thread serves the first, as before
+    finally:
+        plugin.close()
+
+
+def test_each_runs_as_many_at_once_as_workers_may_answer_and_a_slow_one_holds_up_only_its_lane(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(plugin_module, "at_once", lambda: 2)
+    sessions = [GradingSession(CountingWorker(), ModuleType("reference")) for _ in range(6)]
+    plugin = GradingPlugin(*sessions)
+    lock = threading.Lock()
+    running, most, thread_of = 0, 0, {}
+    slow_started = threading.Event()
+
+    def task(index: int) -> int:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        thread_of[index] = threading.get_ident()
+        assert plugin.session is sessions[index]
+        if index == 0:
+            slow_started.set()
+            time.sleep(0.5)
+        else:
+            slow_started.wait(20)
+            time.sleep(0.02)
+        with lock:
+            running -= 1
+        return index
+
+    try:
+        assert plugin.each(6, task) == list(range(6))
+    finally:
+        plugin.close()
+    assert most == 2
+    assert len({thread_of[i] for i in range(1, 6)}) == 1  # the other lane took all the rest
+    assert thread_of[0] != thread_of[1]
+
+
+def test_each_raises_what_ended_a_lane_after_the_others_ended(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not an Exception (no task catches it): a lane that it ends has its error raised all the same."""
+    monkeypatch.setattr(plugin_module, "at_once", lambda: 2)
+    plugin = GradingPlugin(*[GradingSession(CountingWorker(), ModuleType("reference")) for _ in range(2)])
+    both = threading.Barrier(2, timeout=20)  # one task in each lane
+    ended: list[int] = []
+
+    class Abort(BaseException):
+        pass
+
+    def task(index: int) -> None:
+        both.wait()
+        if threading.current_thread() is not threading.main_thread():
+            raise Abort
+        time.sleep(0.05)
+        ended.append(index)
+
+    try:
+        with pytest.raises(Abort):
+            plugin.each(2, task)
+        assert len(ended) == 1
     finally:
         plugin.close()
 
