@@ -24,13 +24,17 @@ Requests (dicts) and their answers:
   ``{"op": "set", "target", "name", "value"}`` sets an attribute.
 - ``{"op": "fork"}``: from now on a copy-on-write copy of this process answers (``{"ok": None}``);
   ``{"op": "end"}`` ends the copy, and this process answers ``{"resumed": wait_status}`` (as it does
-  when the copy ends by itself). The grading process gives each exercise a copy.
-- ``{"op": "clean"}``: asked of a copy that served an exercise, ``{"ok": True}`` when what student code
-  can see of the process is still as it was when the copy was made (:mod:`_state`): the copy may then
-  serve the next exercise. It forgets the objects the last exercise constructed first.
+  when the copy ends by itself). Without a PID namespace the grading process gives each exercise a
+  copy (in one, the loaded worker serves them itself: see ``as_loaded``).
+- ``call`` with ``"as_loaded": true``: before the call, this process takes the digest of what student
+  code can see (:mod:`_state`), as a copy does when it is made: the loaded worker then serves exercises
+  itself, for as long as ``clean`` says yes.
+- ``{"op": "clean"}``: asked of a copy, or of a loaded worker that took its digest, that served an
+  exercise: ``{"ok": True}`` when what student code can see is still as it was then: it may serve the
+  next exercise. It forgets the objects the last exercise constructed first.
 - ``call`` with ``"if_clean": true``: the ``clean`` question and the call in one request, for the first
   call of the next exercise: ``{"unclean": True}``, the call not made, when the answer is no (always in
-  the loaded worker, which is no copy).
+  a process that took no digest: a loaded worker whose copy ended).
 - ``{"op": "sync", "token"}``: answers ``{"ok": token}``; after a copy ended by itself, it shows that
   this process answers in step.
 """
@@ -170,8 +174,8 @@ class Worker:
         self.objects: list[Any] = []  # objects the grader constructed, by handle
         self.out = _Capped(output_chars)
         self.workdir = workdir or os.getcwd()
-        self.copy = False  # a copy made by ``fork``
-        self.loaded = b""  # in a copy, the digest of what student code could see when it was made
+        self.watched = False  # a copy made by ``fork``, or this process after ``as_loaded``
+        self.loaded = b""  # then the digest of what student code could see as loaded
         self.modules: list[types.ModuleType] = []  # ... and the modules its code reached by name then
 
     def standin(self, name: str) -> Any:
@@ -207,8 +211,10 @@ class Worker:
                 failures.append(answer.get("exc"))
             return {"ok": failures}
         if op == "call":
-            if req.get("if_clean") and not (self.copy and self.clean()):
+            if req.get("if_clean") and not (self.watched and self.clean()):
                 return {"unclean": True}
+            if req.get("as_loaded"):
+                self.watch()
             target = req.get("target")
             return self.call(
                 str(req["name"]),
@@ -237,13 +243,20 @@ class Worker:
             }
         return {"exc": {"type": "ProtocolError", "message": f"unknown request {op!r}", "frames": []}}
 
+    def watch(self) -> None:
+        """Take the digest of what student code can see now, as loaded, for :meth:`clean` to compare
+        with (b"": too much to digest, never clean)."""
+        self.watched, self.modules = True, _state.reached(self.ns)
+        self.loaded = _state.digest(self.ns, self.workdir, self.modules) or b""
+
     def clean(self) -> bool:
-        """Whether this is a copy that may serve the next exercise (``clean``); it forgets the objects
+        """Whether this process may serve the next exercise (``clean``): it took its digest as loaded
+        (``watch``) and what student code can see is still so. It forgets the objects
         the last exercise constructed first (their ``__del__`` runs before the digest)."""
         self.objects.clear()
         try:
             now = _state.digest(self.ns, self.workdir, self.modules)
-            return self.copy and bool(self.loaded) and now == self.loaded
+            return self.watched and bool(self.loaded) and now == self.loaded
         except Exception:  # a process too broken to digest is not as it was
             return False
 
@@ -271,9 +284,8 @@ class Worker:
         """
         gc.freeze()  # the copy's collections leave the loaded objects alone: their pages stay shared
         pid = os.fork()
-        if pid == 0:  # (b"": too much to digest, never clean)
-            self.copy, self.modules = True, _state.reached(self.ns)
-            self.loaded = _state.digest(self.ns, self.workdir, self.modules) or b""
+        if pid == 0:
+            self.watch()
             return {"ok": None}
         _, status = os.waitpid(pid, 0)
         _sandbox.kill_strays()  # what the copy started (processes, daemons) ends with it

@@ -1,8 +1,8 @@
 """What student code can see of the worker process, as one digest (worker side, standard library only).
 
-A copy of the loaded worker that served one exercise goes on to serve the next only when its digest is
-still the one it took when it was made: the next exercise then sees the process as a fresh copy would
-show it, and one fork is saved. The digest covers what a student's function can
+The loaded worker (or, without a PID namespace, a copy of it) that served one exercise goes on to serve
+the next only when its digest is still the one it took as loaded: the next exercise then sees the process
+as a fresh one would show it, and a fresh start is saved. The digest covers what a student's function can
 change by accident or on purpose:
 
 - the notebook's globals: each name, the identity of its value, and the contents of what they hold
@@ -15,8 +15,8 @@ change by accident or on purpose:
   threads, other processes, numpy's error handling and print options, the global random generators.
 
 What it cannot see (state inside C extensions, modules the notebook does not name, the contents of
-objects only modules hold) can reach the next exercise served by the same copy; a value too large to
-digest quickly makes the digest ``None``: never equal, so each exercise gets a fresh copy.
+objects only modules hold) can reach the next exercise served by the same process; a value too large
+to digest quickly makes the digest ``None``: never equal, so each exercise gets a fresh one.
 """
 
 from __future__ import annotations

@@ -293,6 +293,9 @@ class ProcessWorker:
         # never goes on to serve the exercise of one of them
         self._shown: set[str] = set()
         self._made = False  # the current scope's calls constructed objects (kept by the worker)
+        # the loaded worker serves the scopes itself and took (or, while marking, is to take with the
+        # next call) the digest of what student code could see as loaded
+        self._watching = self._marking = False
         self._generation = 0  # changes whenever objects constructed earlier stop existing
         self._interrupted = False
 
@@ -342,6 +345,7 @@ class ProcessWorker:
     def _kill(self) -> int | None:
         """Kill the worker and everything it started; return its exit code when known."""
         code, self._scope, self._adopted, self._made = None, None, False, False
+        self._watching = self._marking = False
         self._generation += 1
         if self.pid:
             for kill in (os.killpg, os.kill):
@@ -394,6 +398,8 @@ class ProcessWorker:
 
     def _replay(self) -> None:
         """Run the statements that loaded before; one that now fails is reported and left out."""
+        if self._good and self._replay_at_once():
+            return
         for st in list(self._good):
             try:
                 self._exec(st)
@@ -453,6 +459,22 @@ class ProcessWorker:
             except StudentFailure as exc:
                 self.issues.append(LoadIssue(st.cell, st.line, exc.message))
         return True
+
+    def _replay_at_once(self) -> bool:
+        """Run the statements that loaded before in one request, the common case; False when one of
+        them fails now (the worker is then started afresh, to run them one at a time and say which)."""
+        request = {"op": "load", "statements": [[st.code, st.cell, st.line] for st in self._good]}
+        try:
+            reply = self._request(
+                request, self.limits.statement_seconds, None, what="loading the notebook's code again"
+            )
+            if reply.value == [None] * len(self._good):
+                return True
+        except StudentFailure:
+            pass
+        self._kill()
+        self._start()
+        return False
 
     def _exec(self, st: Statement) -> None:
         self._request(
@@ -516,7 +538,13 @@ class ProcessWorker:
         the StudentFailure it stands for; ``_Unclean`` for a refused ``if_clean`` call)."""
         deadline = time.monotonic() + seconds
         try:
-            self._send(message, deadline)
+            try:
+                self._send(message, deadline)
+            except BrokenPipeError:
+                if message.get("if_clean"):  # it ended after the last scope, before this request
+                    self._kill()
+                    raise _Unclean from None
+                raise
             while True:
                 data = self._recv_bytes(deadline)
                 # a stand-in request's header starts {"callback": (the worker writes that key first)
@@ -530,7 +558,9 @@ class ProcessWorker:
                 if not isinstance(reply, dict):
                     raise _codec.CodecError("malformed reply")
                 if "callback" not in reply:
-                    return self._answer(reply, what, folded=bool(message.get("if_clean")))
+                    if reply == {"unclean": True} and message.get("if_clean"):
+                        raise _Unclean
+                    return self._answer(reply, what)
                 answer, function = self._callback(reply, resolve)
                 encoded = _codec.encode(answer)
                 if function is not None and key:
@@ -546,15 +576,12 @@ class ProcessWorker:
             self._kill()
             raise BadReturn(f"{what} sent back something unreadable: {exc}") from None
 
-    def _answer(self, reply: dict[str, Any], what: str, *, folded: bool = False) -> Any:
-        if folded and reply == {"unclean": True}:
-            raise _Unclean
+    def _answer(self, reply: dict[str, Any], what: str) -> Any:
         if "resumed" in reply:  # the copy serving a scope ended; the loaded worker answers again
             ended_copy, self._scope = self._scope is not None, None
             code = reply["resumed"]
             if ended_copy:
-                if self._settle(folded):
-                    raise _Unclean
+                self._settle()
                 reason = _exit_reason(os.waitstatus_to_exitcode(code) if isinstance(code, int) else None)
                 raise StudentCrashed(f"{what} crashed the worker process{reason}")
             return CallResult(None, "")
@@ -581,29 +608,21 @@ class ProcessWorker:
             return CallResult(MethodRef(str(reply["method"])), out)
         return CallResult(reply.get("ok"), out)
 
-    def _settle(self, folded: bool = False) -> bool:
+    def _settle(self) -> None:
         """The copy serving a scope ended by itself: make sure the loaded worker, which answers again,
         is in step. A copy that ended between two requests leaves the next one to the loaded worker,
         which runs it and answers it after the grading process took ``resumed`` for its answer. So a
         request with a fresh token must be answered first; anything else before it (or a copy that
-        only claimed to have ended) and the worker is stopped, to be started afresh when needed.
-
-        After a ``folded`` request (``if_clean``), the loaded worker's refusal of it may come first: the
-        copy ended before that request, which was not made. Returns whether that was so."""
+        only claimed to have ended) and the worker is stopped, to be started afresh when needed."""
         token = secrets.token_hex(8)
         deadline = time.monotonic() + self.limits.call_seconds
-        refused = False
         try:
             self._send({"op": "sync", "token": token}, deadline)
-            reply = self._recv(deadline)
-            if folded and reply == {"unclean": True}:
-                refused, reply = True, self._recv(deadline)
-            in_step = reply == {"ok": token}
+            in_step = self._recv(deadline) == {"ok": token}
         except (TimeoutError, EOFError, OSError, _codec.CodecError):
             in_step = False
         if not in_step:
             self._kill()
-        return refused
 
     @staticmethod
     def _callback(
@@ -638,10 +657,10 @@ class ProcessWorker:
     ) -> CallResult:
         """Call ``name(*args, **kwargs)`` in the worker. Raises StudentFailure when that fails.
 
-        Calls with a ``scope`` (an exercise's name) run in a copy of the loaded worker; the copy serves
-        another scope's calls afterwards only when they changed nothing student code can see (its answer
-        to ``clean``), else that scope gets a fresh copy: what they change does not reach calls of
-        another scope.
+        Calls with a ``scope`` (an exercise's name) run in the loaded worker, or in a copy of it (see
+        :meth:`_enter`), which serves another scope's calls afterwards only when they changed nothing
+        student code can see (its answer to ``clean``); else that scope gets a fresh one: what they
+        change does not reach calls of another scope.
         """
         self._ensure()
         folded = scope != self._scope and self._enter(scope, fold=True)
@@ -655,10 +674,8 @@ class ProcessWorker:
         }
         try:
             return self._call(request, resolve, folded=folded)
-        except _Unclean:  # the copy kept was not as loaded after all: a fresh one makes the call
-            if self._scope is not None:  # (it is still there)
-                self._scope = None
-                self._request({"op": "end"}, self.limits.call_seconds, None, what="the worker")
+        except _Unclean:  # what served the last scope was not as loaded after all: a fresh one makes the call
+            self._drop()
             self._enter(scope)
             return self._call(request, resolve, folded=False)
 
@@ -675,6 +692,9 @@ class ProcessWorker:
             return resolve(callee)
 
         message = {**request, "if_clean": True} if folded else request
+        if self._marking:  # the loaded worker serves its first scope itself: it takes its digest first
+            self._marking = False
+            message = {**message, "as_loaded": True}
         result: CallResult = self._request(
             message, self.limits.call_seconds, guarded, what=f"{request['name']}()"
         )
@@ -707,46 +727,62 @@ class ProcessWorker:
         self._request(request, self.limits.call_seconds, None, what=f"setting .{name}")
 
     def _enter(self, scope: str | None, *, fold: bool = False) -> bool:
-        """Serve ``scope`` from now on. The copy serving the current scope goes on to serve it when no
-        call it served had ``scope``'s reference as a stand-in and it is still as loaded (see
+        """Serve ``scope`` from now on. What serves the current scope goes on to serve it when no call
+        it served had ``scope``'s reference as a stand-in and it is still as loaded (see
         :meth:`_keeps`). With ``fold``, that last question is left to the next request (``if_clean``),
-        which saves a round trip; True when it is. Not when the scope's calls constructed objects: the
-        copy forgets them first, which runs their ``__del__``, and a failure there must not be taken
-        for the next call's."""
-        what = "the worker"
+        which saves a round trip; True when it is. Not when the scope's calls constructed objects: they
+        are forgotten first, which runs their ``__del__``, and a failure there must not be taken for
+        the next call's.
+
+        Where the worker can tell whether it is still as loaded (a PID namespace of its own), the loaded
+        worker serves the scopes itself, and a fresh one takes over after a scope that changed it: no
+        copy is made (a fork, and the copy's page faults and exit, cost more than the digest). Elsewhere
+        each scope gets a copy of it, except the last one (see ``last_scope``)."""
         self._generation += 1
         made, self._made = self._made, False
-        if self._adopted:  # the loaded worker ran another scope's calls: a fresh one takes over
-            self._kill()
-            self._ensure()
         if self._scope is not None:
-            if scope is not None and scope not in self._shown:
+            if self._watching and scope is not None and scope not in self._shown:
                 if fold and not made:
                     self._scope = scope
                     return True
                 if self._keeps():
                     self._scope = scope
                     return False
-            if self._scope is not None:  # (a copy found gone has already been dealt with)
-                self._scope = None
-                self._request({"op": "end"}, self.limits.call_seconds, None, what=what)
+            self._drop()
         if scope is not None:
             self._ensure()
-            if scope == self.last_scope:
+            self._shown = set()
+            if self._watches():
+                self._adopted = self._watching = self._marking = True
+            elif scope == self.last_scope:
                 self._adopted = True
             else:
-                self._request({"op": "fork"}, self.limits.call_seconds, None, what=what)
-                self._shown = set()
+                self._request({"op": "fork"}, self.limits.call_seconds, None, what="the worker")
             self._scope = scope
         return False
 
+    def _watches(self) -> bool:
+        """Whether the worker can tell that it is still as loaded: only in a PID namespace of its own,
+        where no process left running by student code goes unseen (the worker's report at start)."""
+        processes = self.confinement.get("processes")
+        return isinstance(processes, dict) and processes.get("active") is True
+
+    def _drop(self) -> None:
+        """What serves the current scope serves no other: a copy ends; the loaded worker, if it served
+        the scope itself, is stopped (a fresh one is started when needed). A copy found gone has
+        already been dealt with."""
+        if self._adopted:
+            self._kill()
+        elif self._scope is not None:
+            self._scope = None
+            self._request({"op": "end"}, self.limits.call_seconds, None, what="the worker")
+
     def _keeps(self) -> bool:
-        """Whether the copy serving the current scope is still as loaded: what student code can see of
-        the process (the copy's answer to ``clean``, see ``_state``). A copy that ended meanwhile is no
-        copy to keep."""
+        """Whether the loaded worker serving the current scope is still as loaded: what student code can
+        see of the process (its answer to ``clean``, see ``_state``). One that ended meanwhile is not."""
         try:
             reply: CallResult = self._request(
-                {"op": "clean"}, self.limits.call_seconds, None, what="the copy of the worker"
+                {"op": "clean"}, self.limits.call_seconds, None, what="the worker"
             )
         except StudentFailure:
             return False

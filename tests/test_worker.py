@@ -72,8 +72,8 @@ def make() -> Iterator[Callable[[list[tuple[int, int, str]]], ProcessWorker]]:
     """Workers started by one test, all closed after it."""
     started: list[ProcessWorker] = []
 
-    def start(code: list[tuple[int, int, str]]) -> ProcessWorker:
-        started.append(ProcessWorker(statements(code), helpers="", limits=LIMITS))
+    def start(code: list[tuple[int, int, str]], *, namespaces: bool = True) -> ProcessWorker:
+        started.append(ProcessWorker(statements(code), helpers="", limits=LIMITS, namespaces=namespaces))
         return started[-1]
 
     yield start
@@ -360,33 +360,38 @@ SCOPED = [
 ]
 
 
-def test_each_scope_gets_its_own_copy_of_the_loaded_worker(make: Callable[..., ProcessWorker]) -> None:
-    w = make(SCOPED)
+@pytest.mark.parametrize("namespaces", [True, False])
+def test_each_scope_sees_the_notebook_as_loaded(make: Callable[..., ProcessWorker], namespaces: bool) -> None:
+    """In a PID namespace the loaded worker serves the scopes itself, a fresh one taking over after a
+    scope that changed it; elsewhere each scope gets a copy of it. Either way nothing leaks."""
+    w = make(SCOPED, namespaces=namespaces)
     assert w.call("sabotage", [], scope="one").value == 1
-    assert w.call("sabotage", [], scope="one").value == 2  # the same copy within a scope
-    with pytest.raises(StudentCrashed):  # the copy cannot even send its answer any more
+    assert w.call("sabotage", [], scope="one").value == 2  # the same process within a scope
+    with pytest.raises(StudentCrashed):  # it cannot even send its answer any more
         w.call("wreck", [], scope="one")
     value, state, claims_str = w.call("honest", [0.5], scope="two").value
     assert value == pytest.approx(np.tanh(0.5)) and state == 0 and claims_str is False
-    assert w.call("sabotage", [], scope="one").value == 1  # a new copy when the scope comes back
+    assert w.call("sabotage", [], scope="one").value == 1  # as loaded when the scope comes back
+    assert w.call("sabotage", [], scope="three").value == 1
 
 
-def test_a_copy_that_exits_is_a_crash_and_the_next_scope_is_unharmed(
-    make: Callable[..., ProcessWorker],
+@pytest.mark.parametrize("namespaces", [True, False])
+def test_a_scope_whose_worker_exits_has_a_crash_and_the_next_scope_is_unharmed(
+    make: Callable[..., ProcessWorker], namespaces: bool
 ) -> None:
-    w = make(SCOPED)
+    w = make(SCOPED, namespaces=namespaces)
     pid = w.call("sabotage", [], scope="one") and w.pid
     with pytest.raises(StudentCrashed, match="exited with status 0"):
         w.call("vanish", [], scope="one")
-    assert w.pid == pid  # only the copy ended; the loaded worker was not restarted
+    assert (w.pid == pid) is not namespaces  # a copy ended, and the loaded worker was not restarted
     assert w.call("honest", [0.0], scope="two").value[1] == 0
     assert w.call("sabotage", [], scope="one").value == 1
 
 
-def test_the_last_scope_is_served_by_the_loaded_worker_and_another_scope_after_it_starts_afresh(
+def test_without_a_pid_namespace_the_last_scope_is_served_by_the_loaded_worker_then_a_fresh_one(
     make: Callable[..., ProcessWorker],
 ) -> None:
-    w = make([*SCOPED, (5, 1, "def me():\n    return os.getpid()")])
+    w = make([*SCOPED, (5, 1, "def me():\n    return os.getpid()")], namespaces=False)
     w.last_scope = "last"
     loaded = w.call("me", []).value  # no scope: the loaded worker itself answers
     assert w.call("me", [], scope="one").value != loaded  # a copy
@@ -426,16 +431,19 @@ QUIET = [
 ]
 
 
-def test_a_copy_whose_calls_changed_nothing_serves_the_next_scope(make: Callable[..., ProcessWorker]) -> None:
+def test_a_worker_whose_calls_changed_nothing_serves_the_next_scope(
+    make: Callable[..., ProcessWorker],
+) -> None:
     w = make(QUIET)
-    pid = w.call("me", [], scope="one").value
-    assert w.call("me", [], scope="two").value == pid  # kept: its calls changed nothing
+    assert w.call("me", [], scope="one").value == 1  # the loaded worker itself (PID 1 of its namespace)
+    pid = w.pid
     assert w.call("keep", [1], scope="two").value == 1
-    assert w.call("me", [], scope="three").value != pid  # a global list changed: a fresh copy ...
-    assert w.call("keep", [1], scope="three").value == 1  # ... as loaded
+    assert w.pid == pid  # kept: the calls of scope one changed nothing
+    assert w.call("keep", [1], scope="three").value == 1  # a global list changed: a fresh one, as loaded
+    assert w.pid != pid
 
 
-def test_whether_the_copy_is_kept_is_asked_with_the_next_scopes_first_call(
+def test_whether_the_worker_is_kept_is_asked_with_the_next_scopes_first_call(
     make: Callable[..., ProcessWorker], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     w = make(QUIET)
@@ -448,64 +456,85 @@ def test_whether_the_copy_is_kept_is_asked_with_the_next_scopes_first_call(
         return request(message, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(w, "_request_now", recording)
-    pid = w.call("me", [], scope="one").value
-    assert w.call("me", [], scope="two").value == pid
+    pid = w.pid
+    w.call("me", [], scope="one")
+    w.call("me", [], scope="two")
     assert w.call("keep", [1], scope="two").value == 1
-    assert w.call("me", [], scope="three").value != pid  # refused: a fresh copy made the call
-    ops = [(m.get("op"), m.get("name"), bool(m.get("if_clean"))) for m in sent]
+    assert w.pid == pid
+    assert w.call("keep", [1], scope="three").value == 1  # refused: a fresh worker made the call
+    assert w.pid != pid
+    ops = [(m.get("op"), m.get("name"), bool(m.get("if_clean")), bool(m.get("as_loaded"))) for m in sent]
     assert ops == [
-        ("fork", None, False),
-        ("call", "me", False),
-        ("call", "me", True),  # no round trip of its own to ask
-        ("call", "keep", False),
-        ("call", "me", True),
-        ("end", None, False),
-        ("fork", None, False),
-        ("call", "me", False),
+        ("call", "me", False, True),  # the digest as loaded is taken first: no fork, no copy
+        ("call", "me", True, False),  # no round trip of its own to ask
+        ("call", "keep", False, False),
+        ("call", "keep", True, False),
+        ("load", None, False, False),  # the fresh worker, in one request
+        ("call", "keep", False, True),
     ]
 
 
-def test_a_copy_that_ends_before_the_next_scopes_first_call_leaves_it_to_a_fresh_copy(
+def test_a_worker_that_ends_before_the_next_scopes_first_call_leaves_it_to_a_fresh_one(
     make: Callable[..., ProcessWorker],
 ) -> None:
     w = make(QUIET)
-    loaded = w.call("me", []).value
     assert w.call("die_later", [], scope="one").value == 1
-    time.sleep(1.0)  # the copy ends on its own; the loaded worker reads the call meant for the copy
-    served = w.call("me", [], scope="two").value  # not taken for a crash of this call ...
-    assert served != loaded  # ... and not made by the loaded worker
+    pid = w.pid
+    time.sleep(1.0)  # it ends on its own, after the call
+    assert w.call("echo", [2], scope="two").value == 2  # not taken for a crash of this call
+    assert w.pid != pid
     assert w.call("echo", [3], scope="two").value == 3  # in step
 
 
-def test_a_copy_that_constructed_objects_is_asked_on_its_own_whether_it_is_kept(
+def test_a_worker_whose_scope_constructed_objects_is_asked_on_its_own_whether_it_is_kept(
     make: Callable[..., ProcessWorker],
 ) -> None:
-    """Forgetting an object runs its ``__del__``: when that ends the copy, it is not the next call's
+    """Forgetting an object runs its ``__del__``: when that ends the worker, it is not the next call's
     crash."""
     w = make([*QUIET, (8, 1, "class Doomed:\n    def __del__(self):\n        os._exit(3)")])
     w.call("Doomed", [], scope="one")
     assert w.call("echo", [1], scope="two").value == 1
 
 
+@pytest.mark.parametrize("namespaces", [True, False])
+def test_a_file_written_for_one_scope_is_there_for_the_next_only_where_copies_share_the_folder(
+    make: Callable[..., ProcessWorker], namespaces: bool
+) -> None:
+    w = make(
+        [
+            (1, 1, "import os"),
+            (2, 1, "def write():\n    with open('kept.txt', 'w') as f:\n        f.write('x')\n    return 1"),
+            (3, 1, "def there():\n    return os.path.exists('kept.txt')"),
+        ],
+        namespaces=namespaces,
+    )
+    assert w.call("write", [], scope="one").value == 1
+    assert w.call("there", [], scope="one").value is True
+    assert w.call("there", [], scope="two").value is not namespaces  # a fresh worker, a folder of its own
+
+
 @pytest.mark.parametrize("detached", [False, True])
-def test_a_copy_that_left_a_process_running_is_not_kept(
+def test_a_worker_that_left_a_process_running_is_not_kept(
     make: Callable[..., ProcessWorker], detached: bool
 ) -> None:
     w = make(QUIET)
-    pid = w.call("me", [], scope="one").value
     assert w.call("start", [detached], scope="one").value == 1
+    pid = w.pid
     time.sleep(0.2)  # (a detached one comes back to the loaded worker once its parent ended)
-    assert w.call("me", [], scope="two").value != pid
+    assert w.call("me", [], scope="two").value == 1
+    assert w.pid != pid
 
 
-def test_a_copy_is_not_kept_for_a_scope_whose_reference_stood_in_for_its_calls(
+def test_a_worker_is_not_kept_for_a_scope_whose_reference_stood_in_for_its_calls(
     make: Callable[..., ProcessWorker],
 ) -> None:
     w = make(QUIET)
-    pid = w.call("me", [], scope="one").value
     assert w.call("uses_helper", [1], scope="one", standins=["helper"], resolve=lambda name: echo).value == 1
-    assert w.call("me", [], scope="other").value == pid
-    assert w.call("me", [], scope="helper").value != pid  # it was given the reference helper's results
+    pid = w.pid
+    assert w.call("me", [], scope="other").value == 1
+    assert w.pid == pid
+    assert w.call("me", [], scope="helper").value == 1
+    assert w.pid != pid  # it was given the reference helper's results
 
 
 def echo(x: object) -> object:
@@ -595,10 +624,11 @@ def test_without_a_pid_namespace_every_scope_gets_a_fresh_copy() -> None:
         assert w.call("me", [], scope="two").value != pid  # a leftover process could not be told apart
 
 
-def test_a_copy_that_ends_between_calls_leaves_the_channel_in_step(
-    make: Callable[..., ProcessWorker],
+@pytest.mark.parametrize("namespaces", [True, False])
+def test_a_worker_or_copy_that_ends_between_calls_leaves_the_channel_in_step(
+    make: Callable[..., ProcessWorker], namespaces: bool
 ) -> None:
-    w = make(QUIET)
+    w = make(QUIET, namespaces=namespaces)
     assert w.call("die_later", [], scope="one").value == 1
     time.sleep(1.0)  # the copy ends on its own; the loaded worker reads the next request meant for it
     with pytest.raises(StudentCrashed):
