@@ -251,8 +251,8 @@ def at_once() -> int:
 
 
 class _Unclean(Exception):
-    """The copy asked to go on serving with the next scope's first call (``if_clean``) was not as
-    loaded: the call was not made."""
+    """The worker asked to go on serving with the next scope's first call (``if_clean``) was not as
+    loaded, or had ended: the call was not made."""
 
 
 class ProcessWorker:
@@ -289,8 +289,8 @@ class ProcessWorker:
         # afterwards; that saves a copy. A call of another scope after it starts a fresh worker.
         self.last_scope: str | None = None
         self._adopted = False  # the loaded worker itself serves ``_scope``: it is no longer as loaded
-        # names whose reference results the current copy was given (the stand-ins of its calls): a copy
-        # never goes on to serve the exercise of one of them
+        # names whose reference results the process serving scopes was given (the stand-ins of its
+        # calls): it never goes on to serve the exercise of one of them
         self._shown: set[str] = set()
         self._made = False  # the current scope's calls constructed objects (kept by the worker)
         # the loaded worker serves the scopes itself and took (or, while marking, is to take with the
