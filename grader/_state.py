@@ -12,7 +12,8 @@ change by accident or on purpose:
   their names and the identity of each attribute (monkeypatched numpy or builtins);
 - process state: the working directory and the files in it, the environment, ``sys.path`` and the
   import machinery, the standard streams and hooks, warning filters, signal handlers and timers,
-  threads, other processes, numpy's error handling and print options, the global random generators.
+  resource limits, the garbage collector's settings, threads, other processes, numpy's error handling
+  and print options, the global random generators.
 
 What it cannot see (state inside C extensions, modules the notebook does not name, the contents of
 objects only modules hold) can reach the next exercise served by the same process; a value too large
@@ -22,8 +23,10 @@ to digest quickly makes the digest ``None``: never equal, so each exercise gets 
 from __future__ import annotations
 
 import builtins
+import gc
 import hashlib
 import os
+import resource
 import signal
 import sys
 import types
@@ -60,6 +63,7 @@ MAX_BYTES = 8 * 2**20  # ... and bytes of arrays and text, beyond which the dige
 _PLAIN = (int, float, complex, bool, str, bytes, type(None))
 _GETSIGNAL = sys.modules["_signal"].getsignal  # signal.getsignal's C function, without the enum wrapping
 _SIGNALS = [int(s) for s in signal.valid_signals() if s not in (signal.SIGKILL, signal.SIGSTOP)]
+_LIMITS = [getattr(resource, n) for n in dir(resource) if n.startswith("RLIMIT_")]
 _SKIPPED = frozenset({"__warningregistry__", "__builtins__"})  # bookkeeping Python itself writes
 
 
@@ -204,6 +208,8 @@ def _process(workdir: str, threads: int) -> list[Any]:
         hash(tuple([id(_GETSIGNAL(s)) for s in _SIGNALS])),
         threads,
         [signal.getitimer(t) for t in (signal.ITIMER_REAL, signal.ITIMER_VIRTUAL, signal.ITIMER_PROF)],
+        [resource.getrlimit(r) for r in _LIMITS],  # a limit lowered would last (raising it cannot)
+        (gc.isenabled(), gc.get_threshold()),
         _files(workdir),
     ]
     numpy = sys.modules.get("numpy")  # (looked up, never imported here: an import is a change)

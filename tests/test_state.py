@@ -8,8 +8,10 @@ the digest in a real worker, where copies are kept or replaced by it.
 from __future__ import annotations
 
 import builtins
+import gc
 import inspect
 import os
+import resource
 import signal
 import sys
 import threading
@@ -189,12 +191,32 @@ CHANGES: dict[str, Callable[[dict[str, Any], Path], Undo]] = {
     "a signal handler set": lambda ns, _: _signal_handler(),
     "an alarm left running": lambda ns, _: _timer(),
     "a thread left running": lambda ns, _: _thread(),
+    "a resource limit lowered": lambda ns, _: _rlimit(),
+    "the garbage collector turned off": lambda ns, _: _gc_off(),
+    "the garbage collector's thresholds changed": lambda ns, _: _gc_threshold(),
     "a file written in the working directory": lambda ns, workdir: _file(workdir),
 }
 
 
 # the changes of the process (not of the notebook's globals) that a test can undo completely
 UNDONE = [c for c in list(CHANGES)[CHANGES_OF_THE_GLOBALS:] if c != "a file written in the working directory"]
+
+
+def _rlimit() -> Undo:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (soft - 1, hard))  # a soft limit can be raised back
+    return lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def _gc_off() -> Undo:
+    gc.disable()
+    return gc.enable
+
+
+def _gc_threshold() -> Undo:
+    old = gc.get_threshold()
+    gc.set_threshold(old[0] + 1, *old[1:])
+    return lambda: gc.set_threshold(*old)
 
 
 def _stdout() -> Undo:
