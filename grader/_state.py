@@ -12,8 +12,8 @@ change by accident or on purpose:
   their names and the identity of each attribute (monkeypatched numpy or builtins);
 - process state: the working directory and the files in it, the environment, ``sys.path`` and the
   import machinery, the standard streams and hooks, warning filters, signal handlers and timers,
-  resource limits, the garbage collector's settings, threads, other processes, numpy's error handling
-  and print options, the global random generators.
+  resource limits, the garbage collector's settings, open file descriptors, threads, other processes,
+  numpy's error handling and print options, the global random generators.
 
 What it cannot see (state inside C extensions, modules the notebook does not name, the contents of
 objects only modules hold) can reach the next exercise served by the same process; a value too large
@@ -210,6 +210,7 @@ def _process(workdir: str, threads: int) -> list[Any]:
         [signal.getitimer(t) for t in (signal.ITIMER_REAL, signal.ITIMER_VIRTUAL, signal.ITIMER_PROF)],
         [resource.getrlimit(r) for r in _LIMITS],  # a limit lowered would last (raising it cannot)
         (gc.isenabled(), gc.get_threshold()),
+        _descriptors(),
         _files(workdir),
     ]
     numpy = sys.modules.get("numpy")  # (looked up, never imported here: an import is a change)
@@ -240,6 +241,12 @@ def _others(tasks: list[str]) -> list[str] | None:
         except OSError:  # a thread that just ended
             continue
     return found
+
+
+def _descriptors() -> list[str]:
+    """The file descriptors open in this process (a file a student's function left open holds one of
+    the few the worker may have)."""
+    return sorted(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else []
 
 
 def _tasks() -> list[str]:

@@ -193,6 +193,7 @@ CHANGES: dict[str, Callable[[dict[str, Any], Path], Undo]] = {
     "a thread left running": lambda ns, _: _thread(),
     "a resource limit lowered": lambda ns, _: _rlimit(),
     "the garbage collector turned off": lambda ns, _: _gc_off(),
+    "a file left open": lambda ns, _: _open_file(),
     "the garbage collector's thresholds changed": lambda ns, _: _gc_threshold(),
     "a file written in the working directory": lambda ns, workdir: _file(workdir),
 }
@@ -206,6 +207,11 @@ def _rlimit() -> Undo:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (soft - 1, hard))  # a soft limit can be raised back
     return lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def _open_file() -> Undo:
+    handle = open(os.devnull)  # noqa: SIM115
+    return handle.close
 
 
 def _gc_off() -> Undo:
