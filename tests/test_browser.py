@@ -59,6 +59,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("reports")
     sample = grade_notebook(SAMPLE, assignments.load("rnn_step_by_step"))
+    GRADED["sample"] = sample.to_json()
     hostile = make_result("".join(PAYLOADS), submission=PAYLOADS[0] + ".ipynb")
     files = {
         "sample": render_html(sample),
@@ -77,6 +78,19 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
         Path(target).mkdir(parents=True, exist_ok=True)
         return Path(target)
     return tmp_path_factory.mktemp("screenshots")
+
+
+GRADED: dict[str, Any] = {}  # the results the pages show, to say why a page is not as expected
+
+
+def _graded(exercise: str) -> str:
+    """What the sample's result says of ``exercise``: its score and the checks it failed."""
+    result = GRADED.get("sample", {})
+    for found in result.get("exercises", []):
+        if found["name"] == exercise:
+            failed = [c["message"] for c in found.get("checks", []) if not c.get("passed")]
+            return f"{exercise}: {found['score']}/{found['max_score']}, failed: {failed}"
+    return f"{exercise} not in the result (error: {result.get('error')!r})"
 
 
 def open_page(browser: Any, path: Path, width: str) -> Any:
@@ -143,7 +157,7 @@ def test_printing_shows_the_folded_parts(browser: Any, pages: dict[str, Path]) -
     page = open_page(browser, pages["sample"], "desktop")
     folded = "#ex-rnn_forward pre.code"  # a passed exercise: its code is folded on screen
     box = page.locator(folded).bounding_box()
-    assert box is None or box["height"] == 0
+    assert box is None or box["height"] == 0, _graded("rnn_forward")
     page.emulate_media(media="print")
     with contextlib.suppress(Exception):  # the layout for print may take a moment on a loaded machine
         page.wait_for_function(
