@@ -283,7 +283,7 @@ class ProcessWorker:
         self.issues: list[LoadIssue] = []
         self._good: list[Statement] = []
         self._loaded = False
-        self._scope: str | None = None  # the exercise the current copy of the loaded worker serves
+        self._scope: str | None = None  # the exercise the loaded worker, or its current copy, serves
         # The scope of the last calls (the last exercise graded): when it needs a fresh copy (the copy
         # before it changed something), the loaded worker serves it itself, as nothing needs it unchanged
         # afterwards; that saves a copy. A call of another scope after it starts a fresh worker.
