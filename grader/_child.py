@@ -34,7 +34,7 @@ Requests (dicts) and their answers:
   next exercise. It forgets the objects the last exercise constructed first.
 - ``call`` with ``"if_clean": true``: the ``clean`` question and the call in one request, for the first
   call of the next exercise: ``{"unclean": True}``, the call not made, when the answer is no (always in
-  a process that took no digest: a loaded worker whose copy ended).
+  a process that took no digest).
 - ``{"op": "sync", "token"}``: answers ``{"ok": token}``; after a copy ended by itself, it shows that
   this process answers in step.
 """

@@ -328,10 +328,10 @@ class GradingPlugin:
             self._crew = _Crew(lanes - 1)
         results: list[tuple[bool, Any]] = [(True, None)] * count
         taken = itertools.count()  # (next() on it is atomic)
-        stopped: list[bool] = []
+        stopped = threading.Event()  # Ctrl-C: no task starts any more
 
         def lane(_: int) -> None:
-            while not stopped and (index := next(taken)) < count:
+            while not stopped.is_set() and (index := next(taken)) < count:
                 try:
                     results[index] = (True, self._serving(index, task=task))
                 except Exception as exc:
@@ -352,7 +352,7 @@ class GradingPlugin:
                 if not ok:
                     lost.append(value)
         except BaseException:  # Ctrl-C: stop the workers, let the tasks under way end, then stop too
-            stopped.append(True)
+            stopped.set()
             for worker in [s.worker for s in self.sessions] if workers is None else workers:
                 worker.interrupt()
             while waiting and crew is not None:

@@ -293,9 +293,9 @@ class ProcessWorker:
         # calls): it never goes on to serve the exercise of one of them
         self._shown: set[str] = set()
         self._made = False  # the current scope's calls constructed objects (kept by the worker)
-        # the loaded worker serves the scopes itself and took (or, while marking, is to take with the
-        # next call) the digest of what student code could see as loaded
-        self._watching = self._marking = False
+        # the loaded worker serves its first scope itself, and is to take the digest of what student code
+        # can see as loaded with the next call
+        self._marking = False
         self._generation = 0  # changes whenever objects constructed earlier stop existing
         self._interrupted = False
 
@@ -344,8 +344,7 @@ class ProcessWorker:
 
     def _kill(self) -> int | None:
         """Kill the worker and everything it started; return its exit code when known."""
-        code, self._scope, self._adopted, self._made = None, None, False, False
-        self._watching = self._marking = False
+        code, self._scope, self._adopted, self._made, self._marking = None, None, False, False, False
         self._generation += 1
         if self.pid:
             for kill in (os.killpg, os.kill):
@@ -434,21 +433,8 @@ class ProcessWorker:
         """Run every statement in one request, the common case: a notebook whose code loads well
         within one statement's time. False when that does not work out (a statement that hangs or
         ends the process): the worker is then started afresh, to run them one at a time."""
-        request = {"op": "load", "statements": [[st.code, st.cell, st.line] for st in self.statements]}
-        try:
-            reply = self._request(
-                request, self.limits.statement_seconds, None, what="loading the notebook's code"
-            )
-            failures = reply.value
-            if (
-                not isinstance(failures, list)
-                or len(failures) != len(self.statements)
-                or not all(f is None or isinstance(f, dict) for f in failures)
-            ):  # the worker's bytes (a student can write to its channel): loaded again one at a time
-                raise BadReturn("the worker answered the loading with something else")
-        except StudentFailure:
-            self._kill()
-            self._start()
+        failures = self._load_request(self.statements, "loading the notebook's code")
+        if failures is None:
             return False
         for st, failure in zip(self.statements, failures, strict=True):
             if failure is None:
@@ -463,18 +449,33 @@ class ProcessWorker:
     def _replay_at_once(self) -> bool:
         """Run the statements that loaded before in one request, the common case; False when one of
         them fails now (the worker is then started afresh, to run them one at a time and say which)."""
-        request = {"op": "load", "statements": [[st.code, st.cell, st.line] for st in self._good]}
+        failures = self._load_request(self._good, "loading the notebook's code again")
+        if failures is None:  # (started afresh already)
+            return False
+        if any(failures):
+            self._kill()
+            self._start()
+            return False
+        return True
+
+    def _load_request(self, statements: Sequence[Statement], what: str) -> list[dict[str, Any] | None] | None:
+        """The exception of each of ``statements`` (None where it ran), run in one request; None when
+        the request itself failed (a statement that hangs or ends the process, or an answer that is no
+        such list), after which the worker has been started afresh."""
+        request = {"op": "load", "statements": [[st.code, st.cell, st.line] for st in statements]}
         try:
-            reply = self._request(
-                request, self.limits.statement_seconds, None, what="loading the notebook's code again"
-            )
-            if reply.value == [None] * len(self._good):
-                return True
+            failures = self._request(request, self.limits.statement_seconds, None, what=what).value
+            if (
+                not isinstance(failures, list)
+                or len(failures) != len(statements)
+                or not all(f is None or isinstance(f, dict) for f in failures)
+            ):  # the worker's bytes (a student can write to its channel): loaded again one at a time
+                raise BadReturn("the worker answered the loading with something else")
         except StudentFailure:
-            pass
-        self._kill()
-        self._start()
-        return False
+            self._kill()
+            self._start()
+            return None
+        return failures
 
     def _exec(self, st: Statement) -> None:
         self._request(
@@ -741,7 +742,7 @@ class ProcessWorker:
         self._generation += 1
         made, self._made = self._made, False
         if self._scope is not None:
-            if self._watching and scope is not None and scope not in self._shown:
+            if self._adopted and self._watches() and scope is not None and scope not in self._shown:
                 if fold and not made:
                     self._scope = scope
                     return True
@@ -753,7 +754,7 @@ class ProcessWorker:
             self._ensure()
             self._shown = set()
             if self._watches():
-                self._adopted = self._watching = self._marking = True
+                self._adopted = self._marking = True
             elif scope == self.last_scope:
                 self._adopted = True
             else:
